@@ -15,8 +15,6 @@ public abstract class ProtocolAdapter implements Protocol {
     @Override
     public Result callback(Connection wsi, Reason reason, ByteBuffer in) throws Exception {
         switch (reason) {
-            case FILTER_HTTP_CONNECTION:
-                return onFilterHttpConnection(wsi, in);
             case HTTP:
                 return onHttp(wsi, in);
             case HTTP_BODY:
@@ -124,11 +122,6 @@ public abstract class ProtocolAdapter implements Protocol {
 
     /** {@link Reason#EVENT_WAIT_CANCELLED}: {@link Context#cancelService()} was called. */
     protected void onEventWaitCancelled(VhostProtocol binding) throws Exception {
-    }
-
-    /** {@link Reason#FILTER_HTTP_CONNECTION}. */
-    protected Result onFilterHttpConnection(Connection wsi, ByteBuffer in) throws Exception {
-        return Result.CONTINUE;
     }
 
     /** {@link Reason#HTTP}. */

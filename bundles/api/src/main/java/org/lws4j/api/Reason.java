@@ -21,12 +21,6 @@ public enum Reason {
 
     // ---- HTTP server ---------------------------------------------------------------------------
     /**
-     * Headers of a request are in, before anything else happens to it: CLOSE rejects the
-     * connection. Sent to the vhost's first protocol for every request (lws's
-     * FILTER_HTTP_CONNECTION); {@code in} is the request path.
-     */
-    FILTER_HTTP_CONNECTION(false),
-    /**
      * A request for a CALLBACK mount of this protocol. {@code in} is the path below the
      * mountpoint, UTF-8. Answer now ({@link Connection#respond}) or write headers now and the body
      * from {@link #HTTP_WRITEABLE}; a request with a body gets {@link #HTTP_BODY} first.
@@ -34,7 +28,10 @@ public enum Reason {
     HTTP(false),
     /** A piece of the request body, as it arrives; {@code in} holds it. */
     HTTP_BODY(false),
-    /** The request body is complete (also sent, with no HTTP_BODY before it, for an empty body). */
+    /**
+     * The request body is complete. Sent only for requests that declare a body (Content-Length,
+     * even 0, or chunked), after the last HTTP_BODY.
+     */
     HTTP_BODY_COMPLETION(false),
     /** The socket can take more of the response; write the next piece of the body. */
     HTTP_WRITEABLE(false),

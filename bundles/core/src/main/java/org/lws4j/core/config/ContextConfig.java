@@ -1,0 +1,40 @@
+package org.lws4j.core.config;
+
+/**
+ * The "global" section: settings of the whole context (lws's context creation info).
+ *
+ * @param countThreads service threads ("count-threads"); 0 means the application drives the loop
+ * @param serverString Server header ("server-string")
+ * @param timeoutSecs how long a request head may take to arrive ("timeout-secs"), then 408
+ * @param kaTime TCP keepalive idle seconds before probing, 0 = off ("ka-time")
+ * @param kaProbes keepalive probes before the link counts as dead ("ka-probes")
+ * @param kaInterval seconds between probes ("ka-interval")
+ * @param maxHttpHeaderData bytes one request head may take, request line included
+ *     ("max-http-header-data"); beyond it 431 (or 414 while still in the request line)
+ * @param maxHttpHeaderPool request-head buffers per service thread ("max-http-header-pool")
+ * @param maxHttpBody largest request body accepted, else 413 ("max-http-body")
+ * @param logLevel lws level mask ("log-level")
+ * @param fdLimitPerThread connections per service thread, 0 = derived from the fd limit
+ *     ("fd-limit-per-thread")
+ * @param wsPingPongSecs idle seconds before the server pings a WebSocket, 0 = never
+ *     ("ws-pingpong-secs")
+ */
+public record ContextConfig(
+        int countThreads,
+        String serverString,
+        int timeoutSecs,
+        int kaTime,
+        int kaProbes,
+        int kaInterval,
+        int maxHttpHeaderData,
+        int maxHttpHeaderPool,
+        long maxHttpBody,
+        int logLevel,
+        int fdLimitPerThread,
+        int wsPingPongSecs) {
+
+    /** What a context runs with when no config file says otherwise. */
+    public static ContextConfig defaults() {
+        return new ContextConfig(1, "lws4j", 20, 0, 0, 0, 8192, 32, 64L << 20, 7, 0, 0);
+    }
+}

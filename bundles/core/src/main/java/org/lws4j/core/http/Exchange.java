@@ -1,0 +1,36 @@
+package org.lws4j.core.http;
+
+/**
+ * One request and its response on a server connection: how the request body is framed and how
+ * far it has come, how the response is framed and how far it has gone.
+ */
+final class Exchange {
+    final RequestHead head;
+    final boolean isHead;
+    boolean keepAlive;
+
+    /** The request body's framing, or null when the request has none. */
+    BodyDecoder body;
+    boolean bodyDone;
+    boolean expectContinue;
+    boolean continueSent;
+
+    /** True while a protocol's HTTP callbacks serve this exchange. */
+    boolean protocolBound;
+
+    boolean responseStarted;
+    boolean responseDone;
+    int status;
+    long responseLength = -1;
+    long responseSent;
+    boolean chunked;
+
+    /** The file being sent, for FILE mounts. */
+    FileSender file;
+
+    Exchange(RequestHead head) {
+        this.head = head;
+        this.isHead = head.method().equals("HEAD");
+        this.bodyDone = true;
+    }
+}

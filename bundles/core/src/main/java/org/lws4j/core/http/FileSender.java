@@ -1,0 +1,75 @@
+package org.lws4j.core.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.lws4j.core.loop.ConnectionImpl;
+
+/**
+ * Sends a file's bytes after its response head: small files read into memory and written with
+ * the head in one gathering write, bigger ones with {@link FileChannel#transferTo} (zero-copy)
+ * whenever the socket can take more.
+ */
+final class FileSender {
+    static final int SMALL = 32 * 1024;
+    private static final long SLICE = 1L << 20;
+
+    private final FileChannel fc;
+    private long position;
+    private final long end;
+
+    private FileSender(FileChannel fc, long length) {
+        this.fc = fc;
+        this.end = length;
+    }
+
+    /** Opens {@code file} for sending {@code length} bytes. */
+    static FileSender open(Path file, long length) throws IOException {
+        return new FileSender(FileChannel.open(file, StandardOpenOption.READ), length);
+    }
+
+    /** Reads the whole (small) file; the sender is then finished. */
+    ByteBuffer readAll() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) end);
+        while (b.hasRemaining()) {
+            if (fc.read(b, b.position()) < 0) {
+                throw new IOException("file shrank while being read");
+            }
+        }
+        b.flip();
+        position = end;
+        return b;
+    }
+
+    /**
+     * Sends as much as the socket takes. Returns true when the whole file is out; false when the
+     * socket is full (the caller waits for writeable) or the connection closed.
+     */
+    boolean pump(ConnectionImpl c) throws IOException {
+        while (position < end) {
+            long n = c.sendFile(fc, position, Math.min(SLICE, end - position));
+            if (n < 0) {
+                return false;
+            }
+            if (n == 0) {
+                if (fc.size() < end) {
+                    throw new IOException("file shrank while being sent");
+                }
+                return false;
+            }
+            position += n;
+        }
+        return true;
+    }
+
+    void close() {
+        try {
+            fc.close();
+        } catch (IOException ignored) {
+            // read-only; nothing lost
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.lws4j.core.http;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** HTTP dates: IMF-fixdate out; IMF-fixdate, RFC 850 and asctime in (RFC 9110 section 5.6.7). */
+public final class HttpDates {
+    private static final DateTimeFormatter IMF =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC850 =
+            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ASCTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private HttpDates() {
+    }
+
+    /** Formats epoch seconds as IMF-fixdate. */
+    public static String format(long epochSeconds) {
+        return IMF.format(Instant.ofEpochSecond(epochSeconds));
+    }
+
+    /** Parses an HTTP date into epoch seconds, or returns -1 if it is none of the three forms. */
+    public static long parse(String s) {
+        if (s == null) {
+            return -1;
+        }
+        for (DateTimeFormatter f : new DateTimeFormatter[] {IMF, RFC850, ASCTIME}) {
+            try {
+                return ZonedDateTime.parse(s.trim(), f).toEpochSecond();
+            } catch (DateTimeParseException ignored) {
+                // try the next form
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,729 @@
+package org.lws4j.core.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.lws4j.api.HttpRequest;
+import org.lws4j.api.HttpResponse;
+import org.lws4j.api.LogLevel;
+import org.lws4j.api.Mount;
+import org.lws4j.api.Reason;
+import org.lws4j.api.Result;
+import org.lws4j.api.Role;
+import org.lws4j.api.WriteMode;
+import org.lws4j.core.config.ContextConfig;
+import org.lws4j.core.config.MountConfig;
+import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.loop.HeaderPool;
+import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.vhost.MountTable;
+import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.core.vhost.VhostMatcher;
+import org.lws4j.core.vhost.VhostProtocolImpl;
+
+/**
+ * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
+ * vhost and mount, frames request bodies, and frames responses written by the core (files,
+ * redirects, errors) or by a protocol's HTTP callbacks. Keep-alive and pipelining: the next
+ * request is read only after the current response is complete and its output has drained.
+ */
+public final class HttpServerHandler extends RoleHandler implements HeaderPool.Waiter {
+    private enum Phase { IDLE, HEAD, BODY, RESPONDING }
+
+    private static final int RETRY_AFTER_SECS = 5;
+    private static final long DRAIN_LIMIT = 64 * 1024;
+
+    private final HttpHost host;
+    private final List<VhostImpl> candidates;
+    private final ContextConfig cfg;
+    private final RequestHeadParser parser = new RequestHeadParser();
+    private Phase phase = Phase.IDLE;
+    private Exchange ex;
+    private int transactions;
+    private boolean waitingForBuffer;
+    private boolean resumeWhenDrained;
+
+    public HttpServerHandler(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates) {
+        super(conn);
+        this.host = host;
+        this.candidates = candidates;
+        this.cfg = host.config();
+    }
+
+    @Override
+    public Role role() {
+        return Role.HTTP;
+    }
+
+    @Override
+    public void onStart() {
+        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    @Override
+    public void onData(ByteBuffer in) {
+        while (conn.isOpen()) {
+            switch (phase) {
+                case IDLE:
+                case HEAD:
+                    if (resumeWhenDrained) {
+                        // a pipelined request waits until the last response has left
+                        if (in.hasRemaining()) {
+                            conn.holdRx();
+                        }
+                        return;
+                    }
+                    if (!in.hasRemaining() || !readHead(in)) {
+                        return;
+                    }
+                    break;
+                case BODY:
+                    if (!readBody(in)) {
+                        return;
+                    }
+                    break;
+                case RESPONDING:
+                default:
+                    // a pipelined request waits until this response is complete
+                    if (in.hasRemaining()) {
+                        conn.holdRx();
+                    }
+                    return;
+            }
+        }
+    }
+
+    /** Returns false when reading must stop here (waiting, error, or all input taken). */
+    private boolean readHead(ByteBuffer in) {
+        if (!parser.hasBuffer()) {
+            byte[] ah = conn.thread().headerPool().acquire();
+            if (ah == null) {
+                if (!waitingForBuffer) {
+                    waitingForBuffer = true;
+                    conn.thread().headerPool().await(this);
+                    conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
+                }
+                conn.holdRx();
+                return false;
+            }
+            parser.begin(ah);
+        }
+        RequestHeadParser.Status st = parser.feed(in);
+        switch (st) {
+            case NEED_MORE:
+                if (phase == Phase.IDLE && parser.started()) {
+                    phase = Phase.HEAD;
+                    conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                }
+                return false;
+            case ERROR:
+                releaseBuffer();
+                conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, parser.errorStatus(), parser.errorMessage());
+                fail(parser.errorStatus(), parser.errorMessage());
+                return false;
+            case DONE:
+            default:
+                RequestHead head = parser.head();
+                releaseBuffer();
+                conn.setRoleDeadline(0);
+                begin(head);
+                return true;
+        }
+    }
+
+    @Override
+    public void headerBufferReady(byte[] buffer) {
+        waitingForBuffer = false;
+        if (conn.isClosed()) {
+            conn.thread().headerPool().release(buffer);
+            return;
+        }
+        parser.begin(buffer);
+        conn.resumeRx();
+    }
+
+    private void releaseBuffer() {
+        if (parser.hasBuffer()) {
+            conn.thread().headerPool().release(parser.release());
+        }
+    }
+
+    /** Returns true when the body is complete and the loop should go on with what follows. */
+    private boolean readBody(ByteBuffer in) {
+        while (true) {
+            if (conn.rxUserPaused() && ex.protocolBound && !ex.responseDone) {
+                return false; // the protocol stopped reading: the rest stays queued
+            }
+            BodyDecoder.Step s = ex.body.next(in);
+            switch (s) {
+                case PIECE:
+                    if (ex.protocolBound && !ex.responseDone) {
+                        if (conn.call(Reason.HTTP_BODY, ex.body.piece()) == Result.CLOSE) {
+                            conn.closeAfterFlush("protocol closed during the request body");
+                            return false;
+                        }
+                    }
+                    if (!conn.isOpen()) {
+                        return false;
+                    }
+                    break;
+                case NEED_MORE:
+                    conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                    return false;
+                case ERROR:
+                    ex.keepAlive = false;
+                    fail(ex.body.errorStatus(), ex.body.errorMessage());
+                    return false;
+                case DONE:
+                default:
+                    conn.setRoleDeadline(0);
+                    bodyComplete();
+                    return true;
+            }
+        }
+    }
+
+    private void bodyComplete() {
+        ex.bodyDone = true;
+        phase = Phase.RESPONDING;
+        if (ex.protocolBound && !ex.responseDone) {
+            if (conn.call(Reason.HTTP_BODY_COMPLETION, null) == Result.CLOSE) {
+                conn.closeAfterFlush("protocol closed at the end of the request body");
+                return;
+            }
+        }
+        maybeComplete();
+    }
+
+    // ---- dispatch ------------------------------------------------------------------------------
+
+    private void begin(RequestHead head) {
+        transactions++;
+        ex = new Exchange(head);
+        phase = Phase.RESPONDING;
+        ex.keepAlive = head.isHttp11()
+                ? !head.headerHasToken("connection", "close")
+                : head.headerHasToken("connection", "keep-alive");
+        conn.log(LogLevel.HEADER, "%s: %s %s %s", conn, head.method(), head.target(), head.version());
+
+        if (!frameBody(head)) {
+            return;
+        }
+        List<String> hosts = head.headers("host");
+        if (hosts.size() > 1 || (head.isHttp11() && hosts.isEmpty())) {
+            fail(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host header");
+            return;
+        }
+        String hostName = head.targetHost() != null ? head.targetHost() : (hosts.isEmpty() ? null : hosts.get(0));
+        VhostImpl vhost = VhostMatcher.match(candidates, hostName);
+        if (vhost == null) {
+            respondError(503, "no vhost on this port any more", true);
+            return;
+        }
+        conn.setVhost(vhost);
+
+        String expect = head.header("expect");
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                fail(417, "expectation not supported: " + expect);
+                return;
+            }
+            ex.expectContinue = ex.body != null && head.isHttp11();
+        }
+
+        if (head.rawPath().equals("*")) {
+            // OPTIONS * : the server's own options
+            respondNow(HttpResponse.of(204).header("Allow", "GET, HEAD, POST, OPTIONS"), ByteBuffer.allocate(0));
+            return;
+        }
+        RequestPath path = RequestPath.parse(head.rawPath());
+        if (path == null) {
+            fail(400, "bad percent-encoding in path");
+            return;
+        }
+        head.setPath(path);
+        if (path.hasNul()) {
+            fail(400, "NUL in path");
+            return;
+        }
+        if (path.hasDotSegment()) {
+            refuse(403, "dot segment in path " + head.rawPath());
+            return;
+        }
+        MountConfig mount = vhost.mountTable().match(path.decoded());
+        if (mount == null) {
+            refuse(404, "no mount for " + path.decoded());
+            return;
+        }
+        head.setMount(mount, MountTable.remainder(mount, path.decoded()));
+
+        switch (mount.kind()) {
+            case FILE:
+                serveFile(vhost, mount, path);
+                break;
+            case REDIR_HTTP:
+            case REDIR_HTTPS:
+                redirectTo(301, mount.origin());
+                break;
+            case CALLBACK:
+                serveCallback(vhost, mount);
+                break;
+            case PLUGIN:
+            default:
+                unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
+                break;
+        }
+    }
+
+    /** Sets up the request body's framing; false if the framing is bad (already answered). */
+    private boolean frameBody(RequestHead head) {
+        List<String> te = head.headers("transfer-encoding");
+        List<String> cl = head.headers("content-length");
+        if (!te.isEmpty()) {
+            if (!cl.isEmpty()) {
+                fail(400, "both Transfer-Encoding and Content-Length");
+                return false;
+            }
+            if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
+                fail(501, "transfer coding not supported: " + String.join(", ", te));
+                return false;
+            }
+            if (!head.isHttp11()) {
+                fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+                return false;
+            }
+            ex.body = BodyDecoder.chunked(cfg.maxHttpBody());
+        } else if (!cl.isEmpty()) {
+            long n = -1;
+            for (String v : cl) {
+                long m = parseLength(v);
+                if (m < 0 || (n >= 0 && m != n)) {
+                    fail(400, "bad Content-Length: " + v);
+                    return false;
+                }
+                n = m;
+            }
+            if (n > cfg.maxHttpBody()) {
+                fail(413, "request body of " + n + " bytes is over the limit of " + cfg.maxHttpBody());
+                return false;
+            }
+            ex.body = BodyDecoder.fixed(n);
+        }
+        if (ex.body != null) {
+            ex.bodyDone = false;
+            phase = Phase.BODY;
+        }
+        return true;
+    }
+
+    private static long parseLength(String v) {
+        String s = v.trim();
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(s);
+    }
+
+    private void serveFile(VhostImpl vhost, MountConfig mount, RequestPath path) {
+        String m = ex.head.method();
+        if (!m.equals("GET") && !m.equals("HEAD")) {
+            respondNow(HttpResponse.of(405).header("Allow", "GET, HEAD").contentType("text/html"),
+                    errorPage(405, "This URL serves files; use GET or HEAD."));
+            return;
+        }
+        if (path.hasSlashInSegment() || path.hasBackslash()) {
+            refuse(403, "encoded slash or backslash in file path " + ex.head.rawPath());
+            return;
+        }
+        if (ex.head.rawPath().length() == MountTable.trimmedLength(mount) && !mount.mountpoint().equals("/")) {
+            // "/ziptest" for mount "/ziptest": the mount is a directory, so send the client into it
+            redirectTo(301, ex.head.rawPath() + "/" + (ex.head.query() == null ? "" : "?" + ex.head.query()));
+            return;
+        }
+        List<String> segs = path.segments().subList(MountTable.segmentCount(mount), path.segments().size());
+        FileResponses.serve(this, conn, vhost, mount, segs, path.trailingSlash());
+    }
+
+    private void serveCallback(VhostImpl vhost, MountConfig mount) {
+        VhostProtocolImpl b = vhost.binding(mount.protocol());
+        if (b == null) {
+            unavailable("protocol " + mount.protocol() + " is not available now");
+            return;
+        }
+        conn.bindProtocol(b);
+        ex.protocolBound = true;
+        sendContinue();
+        ByteBuffer in = ByteBuffer.wrap(ex.head.pathInMount().getBytes(StandardCharsets.UTF_8));
+        if (conn.call(Reason.HTTP, in) == Result.CLOSE) {
+            conn.closeAfterFlush("protocol closed the HTTP transaction");
+            return;
+        }
+        if (ex.body == null) {
+            maybeComplete();
+        }
+    }
+
+    private void sendContinue() {
+        if (ex.expectContinue && !ex.continueSent && !ex.responseStarted) {
+            ex.continueSent = true;
+            conn.send(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        }
+    }
+
+    // ---- responses made by the core ----------------------------------------------------------
+
+    /** A request we will not serve for a reason the client can fix; the connection stays usable. */
+    void refuse(int status, String why) {
+        conn.log(LogLevel.INFO, "%s: %d for %s: %s", conn, status, ex.head.target(), why);
+        respondError(status, null, false);
+    }
+
+    private void unavailable(String why) {
+        conn.log(LogLevel.INFO, "%s: 503 for %s: %s", conn, ex.head.target(), why);
+        respondNow(HttpResponse.of(503).contentType("text/html").header("Retry-After", String.valueOf(RETRY_AFTER_SECS)),
+                errorPage(503, "The service for this URL is not available right now; try again shortly."));
+    }
+
+    /** A request so malformed that the connection cannot be trusted any more: answer and close. */
+    private void fail(int status, String why) {
+        if (ex != null && ex.responseStarted) {
+            conn.closeNow(why);
+            return;
+        }
+        if (ex == null) {
+            ex = new Exchange(new RequestHead("GET", "/", "/", null, "HTTP/1.1", new String[0], new String[0], null));
+        }
+        phase = Phase.RESPONDING;
+        ex.keepAlive = false;
+        respondError(status, why, true);
+    }
+
+    private void respondError(int status, String detail, boolean close) {
+        if (close) {
+            ex.keepAlive = false;
+        }
+        String msg = detail != null ? detail : StatusText.of(status);
+        respondNow(HttpResponse.of(status).contentType("text/html"), errorPage(status, msg));
+    }
+
+    void redirectTo(int status, String location) {
+        String loc = location.replace("\r", "").replace("\n", "");
+        respondNow(HttpResponse.of(status).header("Location", loc).contentType("text/html"),
+                errorPage(status, "Moved to <a href=\"" + Html.escape(loc) + "\">" + Html.escape(loc) + "</a>"));
+    }
+
+    static ByteBuffer errorPage(int status, String message) {
+        String page = "<!DOCTYPE html><html><head><title>" + status + " " + StatusText.of(status)
+                + "</title></head><body><h1>" + status + " " + StatusText.of(status) + "</h1><p>"
+                + (message == null ? "" : message.startsWith("Moved to <a") ? message : Html.escape(message))
+                + "</p></body></html>\n";
+        return ByteBuffer.wrap(page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- response framing --------------------------------------------------------------------
+
+    /** Builds a response head, adding the framing for {@code length} (-1: chunked or close-delimited). */
+    ByteBuffer head(HttpResponse r, long length) {
+        int status = r.status();
+        ex.status = status;
+        ex.responseStarted = true;
+        boolean bodyless = StatusText.bodyless(status);
+        // if the request body is not going to be read, the connection cannot be reused
+        if (!ex.bodyDone && ex.body != null && !ex.protocolBound) {
+            long left = ex.body.remaining();
+            if (left < 0 || left > DRAIN_LIMIT || ex.expectContinue && !ex.continueSent) {
+                ex.keepAlive = false;
+            }
+        }
+        ResponseHead h = new ResponseHead(status, conn.thread().httpDate(), host.serverString());
+        if (!bodyless) {
+            if (length >= 0) {
+                h.header("Content-Length", Long.toString(length));
+                ex.responseLength = length;
+            } else if (ex.head.isHttp11()) {
+                h.header("Transfer-Encoding", "chunked");
+                ex.chunked = !ex.isHead;
+            } else {
+                ex.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
+            }
+        } else {
+            ex.responseLength = 0;
+        }
+        if (!ex.keepAlive) {
+            h.header("Connection", "close");
+        } else if (!ex.head.isHttp11()) {
+            h.header("Connection", "keep-alive");
+        }
+        VhostImpl v = conn.vhostImpl();
+        if (v != null) {
+            h.headers(v.config().headers());
+        }
+        return h.from(r).end();
+    }
+
+    /** Sends a complete response (head and body) in one write. */
+    void respondNow(HttpResponse r, ByteBuffer body) {
+        if (ex.responseStarted) {
+            throw new IllegalStateException("the response has already started");
+        }
+        ByteBuffer head = head(r, StatusText.bodyless(r.status()) ? 0 : body.remaining());
+        if (ex.isHead || StatusText.bodyless(r.status())) {
+            conn.send(head);
+        } else {
+            conn.send(head, body);
+        }
+        responseDone();
+    }
+
+    void responseDone() {
+        ex.responseDone = true;
+        if (ex.file != null) {
+            ex.file.close();
+            ex.file = null;
+        }
+        maybeComplete();
+    }
+
+    /** Ends the transaction once both the response is complete and the request body is consumed. */
+    private void maybeComplete() {
+        if (ex == null || !ex.responseDone || !conn.isOpen()) {
+            return;
+        }
+        if (!ex.bodyDone) {
+            if (!ex.keepAlive) {
+                conn.closeAfterFlush("response complete; request body not read");
+            }
+            // else: the rest of a small body is read and dropped, then the next request comes
+            return;
+        }
+        if (ex.protocolBound) {
+            conn.call(Reason.HTTP_DROP_PROTOCOL, null);
+            conn.unbindProtocol();
+        }
+        boolean keep = ex.keepAlive;
+        ex = null;
+        if (!keep) {
+            conn.closeAfterFlush("Connection: close");
+            return;
+        }
+        phase = Phase.IDLE;
+        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(keepaliveSecs()));
+        if (conn.queuedBytes() > 0) {
+            resumeWhenDrained = true;
+            conn.requestWriteable();
+        } else {
+            conn.resumeRx();
+        }
+    }
+
+    private int keepaliveSecs() {
+        VhostImpl v = conn.vhostImpl();
+        int k = v == null ? 5 : v.config().keepaliveTimeout();
+        return k > 0 ? k : cfg.timeoutSecs();
+    }
+
+    @Override
+    public void onWriteable() {
+        if (resumeWhenDrained) {
+            resumeWhenDrained = false;
+            conn.resumeRx();
+            return;
+        }
+        if (ex == null) {
+            return;
+        }
+        if (ex.file != null) {
+            FileResponses.pump(this, conn, ex);
+            return;
+        }
+        if (ex.protocolBound && !ex.responseDone) {
+            if (conn.call(Reason.HTTP_WRITEABLE, null) == Result.CLOSE) {
+                conn.closeAfterFlush("protocol closed from HTTP_WRITEABLE");
+            }
+        }
+    }
+
+    @Override
+    public void onRoleTimeout() {
+        if (phase == Phase.IDLE && transactions > 0 && !parser.started()) {
+            conn.closeNow("keep-alive connection idle");
+            return;
+        }
+        if (phase == Phase.RESPONDING) {
+            return; // a protocol may take its time to answer
+        }
+        releaseBuffer();
+        fail(408, phase == Phase.BODY ? "request body too slow" : "request head too slow");
+    }
+
+    @Override
+    public void onEof() {
+        if (ex != null && ex.responseStarted && !ex.responseDone) {
+            // the peer half-closed mid-response; finish sending what we have, then close
+            conn.closeAfterFlush("peer closed while the response was being sent");
+            return;
+        }
+        conn.closeNow("peer closed the connection");
+    }
+
+    @Override
+    public void onClosed(String why) {
+        releaseBuffer();
+        if (waitingForBuffer) {
+            conn.thread().headerPool().cancelWait(this);
+            waitingForBuffer = false;
+        }
+        if (ex != null) {
+            if (ex.file != null) {
+                ex.file.close();
+            }
+            if (ex.protocolBound) {
+                conn.call(Reason.CLOSED_HTTP, null);
+            }
+        }
+    }
+
+    @Override
+    public void onUnbind() {
+        if (ex == null || !ex.protocolBound) {
+            conn.unbindProtocol();
+            return;
+        }
+        conn.call(Reason.CLOSED_HTTP, null);
+        conn.unbindProtocol();
+        ex.protocolBound = false;
+        if (!ex.responseStarted) {
+            unavailable("protocol went away during the request");
+        } else if (!ex.responseDone) {
+            conn.closeAfterFlush("protocol went away mid-response");
+        }
+    }
+
+    @Override
+    public void onShutdown() {
+        if (ex == null) {
+            conn.closeNow("server shutting down");
+        } else {
+            conn.closeAfterFlush("server shutting down");
+        }
+    }
+
+    // ---- the API for protocols ---------------------------------------------------------------
+
+    private Exchange exchange(String what) {
+        if (ex == null) {
+            throw new IllegalStateException(what + ": no HTTP transaction in progress");
+        }
+        return ex;
+    }
+
+    @Override
+    public HttpRequest request() {
+        if (ex == null) {
+            throw new IllegalStateException("no HTTP request in progress on this connection");
+        }
+        return ex.head;
+    }
+
+    @Override
+    public void writeHttpHeaders(HttpResponse response) {
+        Exchange e = exchange("writeHttpHeaders");
+        if (e.responseStarted) {
+            throw new IllegalStateException("response headers were already sent");
+        }
+        conn.send(head(response, response.contentLength()));
+        if (e.responseLength == 0 || e.isHead && e.responseLength >= 0) {
+            responseDone();
+        } else {
+            conn.requestWriteable();
+        }
+    }
+
+    @Override
+    public void respond(HttpResponse response, ByteBuffer body) {
+        exchange("respond");
+        respondNow(response, body);
+    }
+
+    @Override
+    public void respondStatus(int status, String message) {
+        Exchange e = exchange("respondStatus");
+        if (e.responseStarted) {
+            throw new IllegalStateException("the response has already started");
+        }
+        respondNow(HttpResponse.of(status).contentType("text/html"), errorPage(status, message));
+    }
+
+    @Override
+    public void redirect(int status, String location) {
+        exchange("redirect");
+        redirectTo(status, location);
+    }
+
+    @Override
+    public boolean write(ByteBuffer data, WriteMode mode, boolean fin) {
+        if (mode != WriteMode.HTTP) {
+            throw new IllegalStateException("write(" + mode + ") on an HTTP connection; use WriteMode.HTTP");
+        }
+        Exchange e = exchange("write");
+        if (conn.inCallback() != Reason.HTTP_WRITEABLE) {
+            throw new IllegalStateException("HTTP body writes belong in HTTP_WRITEABLE, not " + conn.inCallback());
+        }
+        if (!e.responseStarted) {
+            throw new IllegalStateException("write the response headers first (writeHttpHeaders)");
+        }
+        if (e.responseDone) {
+            throw new IllegalStateException("the response body is already complete");
+        }
+        int n = data.remaining();
+        if (e.responseLength >= 0 && e.responseSent + n > e.responseLength) {
+            throw new IllegalStateException("body longer than its Content-Length " + e.responseLength);
+        }
+        e.responseSent += n;
+        if (!e.isHead) {
+            if (e.chunked) {
+                ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                ByteBuffer crlf = ByteBuffer.wrap(fin ? "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)
+                        : "\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                if (n == 0) {
+                    if (fin) {
+                        conn.send(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+                    }
+                } else {
+                    conn.send(size, data, crlf);
+                }
+            } else if (n > 0) {
+                conn.send(data);
+            }
+        } else {
+            data.position(data.limit());
+        }
+        if (fin) {
+            if (e.responseLength >= 0 && e.responseSent < e.responseLength) {
+                conn.log(LogLevel.WARN, "%s: protocol %s ended a body at %d of its %d bytes; closing",
+                        conn, conn.protocolName(), e.responseSent, e.responseLength);
+                e.keepAlive = false;
+            }
+            responseDone();
+        }
+        return conn.isOpen() || !fin;
+    }
+
+    /** The exchange being served (for the file responder). */
+    Exchange exchange() {
+        return ex;
+    }
+
+    Mount mountOf() {
+        return ex.head.mount();
+    }
+}

@@ -1,0 +1,122 @@
+package org.lws4j.core.loop;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.lws4j.api.HttpRequest;
+import org.lws4j.api.HttpResponse;
+import org.lws4j.api.Role;
+import org.lws4j.api.WriteMode;
+
+/**
+ * What the bytes of a connection mean: one role's table of operations (lws's role ops). The
+ * {@link ConnectionImpl} moves bytes; its handler parses them, calls the protocol and frames
+ * what the protocol writes. An upgrade replaces the handler. Everything runs on the connection's
+ * service thread. API calls a role does not support throw IllegalStateException.
+ */
+public abstract class RoleHandler {
+    protected final ConnectionImpl conn;
+
+    protected RoleHandler(ConnectionImpl conn) {
+        this.conn = conn;
+    }
+
+    public abstract Role role();
+
+    /** The handler became the connection's (registration or upgrade). */
+    public void onStart() {
+    }
+
+    /**
+     * Bytes from the peer. Consume what you can; bytes left in {@code in} are kept by the
+     * connection and offered again after {@link ConnectionImpl#resumeRx()}, so leave bytes only
+     * after pausing with {@link ConnectionImpl#holdRx()} or when the user stopped rx.
+     */
+    public abstract void onData(ByteBuffer in);
+
+    /** The peer closed its sending side. */
+    public void onEof() {
+        conn.closeNow("peer closed the connection");
+    }
+
+    /** The socket took everything queued and a WRITEABLE was asked for. */
+    public void onWriteable() {
+    }
+
+    /** The role's own deadline passed (see {@link ConnectionImpl#setRoleDeadline}). */
+    public void onRoleTimeout() {
+        conn.closeNow("timed out");
+    }
+
+    /** The connection is gone; give the protocol its last callback. */
+    public void onClosed(String why) {
+    }
+
+    /** The protocol this connection is bound to is being unbound: end cleanly, then close. */
+    public void onUnbind() {
+        conn.closeNow("protocol went away");
+    }
+
+    /** The context is stopping: say goodbye if the role has a way to. */
+    public void onShutdown() {
+        conn.closeNow("context shutting down");
+    }
+
+    // ---- the API, per role ----------------------------------------------------------------------
+
+    public HttpRequest request() {
+        throw unsupported("request headers");
+    }
+
+    public boolean write(ByteBuffer data, WriteMode mode, boolean fin) {
+        throw unsupported("write(" + mode + ")");
+    }
+
+    public void writeHttpHeaders(HttpResponse response) {
+        throw unsupported("writeHttpHeaders");
+    }
+
+    public void respond(HttpResponse response, ByteBuffer body) {
+        throw unsupported("respond");
+    }
+
+    public void respondStatus(int status, String message) {
+        throw unsupported("respondStatus");
+    }
+
+    public void redirect(int status, String location) {
+        throw unsupported("redirect");
+    }
+
+    public boolean isFirstFragment() {
+        return false;
+    }
+
+    public boolean isFinalFragment() {
+        return false;
+    }
+
+    public boolean isBinary() {
+        return false;
+    }
+
+    public long remainingPacketPayload() {
+        return 0;
+    }
+
+    public void close(int code, String reason) {
+        conn.closeAfterFlush("closed by protocol (" + code + " " + reason + ")");
+    }
+
+    public List<String> extensions() {
+        return List.of();
+    }
+
+    public boolean setExtensionOption(String extension, String option, String value) {
+        return false;
+    }
+
+    protected IllegalStateException unsupported(String what) {
+        return new IllegalStateException(what + " is not available on a " + role() + " connection");
+    }
+}

@@ -1,0 +1,263 @@
+package org.lws4j.core.loop;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.lws4j.api.Log;
+
+/**
+ * One service thread (lws's "pt"): a Selector, the connections given to it, a task queue other
+ * threads post into, timers, the shared read buffer and the request-head pool. Everything here
+ * except {@link #execute}, {@link #connectionCount()} and {@link #stop()} runs on the owning
+ * thread: the thread this object started, or, for a context the application drives, whichever
+ * thread is inside {@link #serviceOnce}.
+ */
+public final class ServiceThread implements Runnable {
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final int index;
+    private final Log log;
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final TimerQueue timers = new TimerQueue();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    private final HeaderPool headerPool;
+    private final Set<ConnectionImpl> connections = new LinkedHashSet<>();
+    private final HttpDateCache dates = new HttpDateCache();
+    private volatile Thread owner;
+    private volatile boolean running;
+    private Thread thread;
+
+    public ServiceThread(int index, Log log, int headerSize, int headerCount) throws IOException {
+        this.index = index;
+        this.log = log;
+        this.selector = Selector.open();
+        this.headerPool = new HeaderPool(headerSize, headerCount);
+    }
+
+    /** Starts a thread of its own running the loop. */
+    public void start(String name) {
+        running = true;
+        thread = new Thread(this, name);
+        thread.setDaemon(false);
+        owner = thread;
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        owner = Thread.currentThread();
+        while (running) {
+            serviceOnce(1000);
+        }
+        shutdownOnOwner();
+    }
+
+    /**
+     * Asks the loop to end (after closing its connections) and waits up to {@code waitMillis} for it.
+     * For a loop without its own thread, the caller must be the one that drives it.
+     */
+    public void stop(long waitMillis) {
+        if (thread == null) {
+            shutdownOnOwner();
+            return;
+        }
+        execute(() -> running = false);
+        try {
+            thread.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("service thread %d did not stop within %d ms", index, waitMillis);
+        }
+    }
+
+    private void shutdownOnOwner() {
+        for (ConnectionImpl c : new ArrayList<>(connections)) {
+            c.closeNow("context shutting down");
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * One turn of the loop: run posted tasks, wait up to {@code timeoutMillis} for I/O (less if a
+     * timer is due sooner; 0 does not wait), handle what is ready, run due timers.
+     *
+     * @return the number of keys, tasks and timers handled
+     */
+    public int serviceOnce(long timeoutMillis) {
+        if (thread == null) {
+            owner = Thread.currentThread();
+            try {
+                return turn(timeoutMillis);
+            } finally {
+                owner = null;
+            }
+        }
+        return turn(timeoutMillis);
+    }
+
+    private int turn(long timeoutMillis) {
+        int handled = runTasks();
+        long toTimer = timers.nanosToNext(System.nanoTime());
+        long wait = timeoutMillis;
+        if (toTimer >= 0) {
+            wait = Math.min(wait, (toTimer + 999_999) / 1_000_000);
+        }
+        try {
+            int n;
+            if (wait <= 0 || !tasks.isEmpty()) {
+                n = selector.selectNow();
+            } else {
+                n = selector.select(wait);
+            }
+            wakeupPending.set(false);
+            if (n > 0) {
+                handled += dispatchSelected();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.err("service thread %d: select failed: %s", index, e);
+        }
+        handled += runTasks();
+        handled += timers.runDue(System.nanoTime(), this::runGuarded);
+        return handled;
+    }
+
+    private int dispatchSelected() {
+        Set<SelectionKey> keys = selector.selectedKeys();
+        int n = 0;
+        for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
+            SelectionKey key = it.next();
+            it.remove();
+            Object att = key.attachment();
+            if (!key.isValid() || !(att instanceof Selectable)) {
+                continue;
+            }
+            n++;
+            try {
+                ((Selectable) att).onSelected(key);
+            } catch (Throwable t) {
+                // the backstop: one peer never kills the loop
+                log.err("service thread %d: %s failed: %s", index, att, t);
+                if (att instanceof ConnectionImpl) {
+                    ((ConnectionImpl) att).closeNow("internal error: " + t);
+                }
+            }
+        }
+        return n;
+    }
+
+    private int runTasks() {
+        int n = 0;
+        Runnable r;
+        // a bounded batch, so a thread posting in a tight loop cannot starve I/O
+        int budget = 10_000;
+        while (budget-- > 0 && (r = tasks.poll()) != null) {
+            runGuarded(r);
+            n++;
+        }
+        return n;
+    }
+
+    private void runGuarded(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            log.err("service thread %d: task failed: %s", index, t);
+        }
+    }
+
+    /** Runs {@code task} on this loop soon. Thread-safe; wakes the selector when needed. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != owner && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * True when the calling thread may act as this loop's thread now: the loop's own thread, or,
+     * for a loop the application drives, the thread inside {@link #serviceOnce} (or any thread
+     * while nobody is).
+     */
+    public boolean isOwner() {
+        Thread t = owner;
+        return t == null ? thread == null : t == Thread.currentThread();
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Selector selector() {
+        return selector;
+    }
+
+    public TimerQueue timers() {
+        return timers;
+    }
+
+    /** The read buffer every connection of this thread reads into; valid until the next read. */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    public HeaderPool headerPool() {
+        return headerPool;
+    }
+
+    public String httpDate() {
+        return dates.now();
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    /** Connections on this thread now. Thread-safe. */
+    public int connectionCount() {
+        return connectionCount.get();
+    }
+
+    void added(ConnectionImpl c) {
+        connections.add(c);
+    }
+
+    void removed(ConnectionImpl c) {
+        if (connections.remove(c)) {
+            connectionCount.decrementAndGet();
+        }
+    }
+
+    /** Counts a connection that is on its way here; call before posting its registration. */
+    public void reserveSlot() {
+        connectionCount.incrementAndGet();
+    }
+
+    /** Gives back a slot reserved for a connection that never arrived. */
+    public void releaseSlot() {
+        connectionCount.decrementAndGet();
+    }
+
+    /** A snapshot of this thread's connections (owner thread only). */
+    public List<ConnectionImpl> connections() {
+        return new ArrayList<>(connections);
+    }
+}

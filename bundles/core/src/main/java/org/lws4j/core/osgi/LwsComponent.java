@@ -1,0 +1,217 @@
+package org.lws4j.core.osgi;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.lws4j.api.Context;
+import org.lws4j.api.LogEmitter;
+import org.lws4j.api.LogLevel;
+import org.lws4j.api.Protocol;
+import org.lws4j.core.config.ConfigLoader;
+import org.lws4j.core.config.ConfigProblem;
+import org.lws4j.core.config.LoadedConfig;
+import org.lws4j.core.config.VhostConfig;
+import org.lws4j.core.context.ContextImpl;
+import org.lws4j.core.log.LogImpl;
+import org.lws4j.core.log.StderrEmitter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The lws4j server in an OSGi framework: reads the config (framework property {@code lws4j.conf},
+ * a directory of lwsws-style JSON), starts the context, registers it as the {@link Context}
+ * service, binds every {@link Protocol} service to the vhosts that offer its name as services
+ * come and go, and adds the vhosts that bundles carry ({@code Lws4j-Config} header).
+ *
+ * <p>Protocol services may arrive before activation; they wait in a list and are bound once the
+ * context runs. Binding and unbinding run on DS's calling thread and wait (bounded) for the
+ * service threads, so when an unbind returns the protocol's connections are closed.
+ */
+@Component(immediate = true, service = {})
+public final class LwsComponent {
+    /** Framework property: the config directory. */
+    public static final String CONF_PROPERTY = "lws4j.conf";
+    /** Framework property: the log level mask, overriding the config's "log-level". */
+    public static final String LOG_LEVEL_PROPERTY = "lws4j.log.level";
+
+    private final LogImpl log = new LogImpl(LogLevel.DEFAULT_MASK);
+    private final Object lock = new Object();
+    private final Map<Protocol, Map<String, Object>> pending = new IdentityHashMap<>();
+    private final Map<Protocol, String> names = new IdentityHashMap<>();
+    private final List<LogEmitter> emitters = new ArrayList<>();
+    private ContextImpl ctx;
+    private BundleConfigTracker tracker;
+    private ServiceRegistration<Context> registration;
+
+    @Activate
+    void activate(BundleContext bc) throws IOException {
+        log.addEmitter(new StderrEmitter(new PrintStream(System.err, true)));
+        String mask = bc.getProperty(LOG_LEVEL_PROPERTY);
+        if (mask != null) {
+            log.setMask(parseMask(mask));
+        }
+        ConfigLoader loader = new ConfigLoader();
+        String dir = bc.getProperty(CONF_PROPERTY);
+        LoadedConfig cfg = dir == null ? loader.load(List.of()) : loader.loadDirectory(Path.of(dir));
+        if (mask == null) {
+            log.setMask(cfg.global().logLevel());
+        }
+        if (dir == null) {
+            log.notice("no %s framework property: only bundle-provided vhosts will be served", CONF_PROPERTY);
+        }
+        for (ConfigProblem p : cfg.problems()) {
+            log.err("config: %s", p);
+        }
+        ContextImpl c = new ContextImpl(cfg.global(), log);
+        c.start();
+        for (VhostConfig vc : cfg.vhosts()) {
+            c.addVhost(vc);
+        }
+        synchronized (lock) {
+            ctx = c;
+        }
+        // protocols that arrived before the context existed
+        List<Map.Entry<Protocol, Map<String, Object>>> early;
+        synchronized (lock) {
+            early = new ArrayList<>(pending.entrySet());
+            pending.clear();
+        }
+        for (Map.Entry<Protocol, Map<String, Object>> e : early) {
+            add(c, e.getKey(), e.getValue());
+        }
+        tracker = new BundleConfigTracker(bc, c, log, loader);
+        tracker.open();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("lws.server.string", c.serverString());
+        registration = bc.registerService(Context.class, c, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+        }
+        if (tracker != null) {
+            tracker.close();
+        }
+        ContextImpl c;
+        synchronized (lock) {
+            c = ctx;
+            ctx = null;
+        }
+        if (c != null) {
+            c.stop();
+        }
+    }
+
+    static int parseMask(String s) {
+        String t = s.trim();
+        try {
+            return t.startsWith("0x") || t.startsWith("0X") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            return LogLevel.DEFAULT_MASK;
+        }
+    }
+
+    // ---- protocols ---------------------------------------------------------------------------
+
+    @Reference(service = Protocol.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindProtocol(Protocol p, Map<String, Object> props) {
+        ContextImpl c;
+        synchronized (lock) {
+            c = ctx;
+            if (c == null) {
+                pending.put(p, props);
+                return;
+            }
+        }
+        add(c, p, props);
+    }
+
+    void updatedProtocol(Protocol p, Map<String, Object> props) {
+        String old;
+        synchronized (lock) {
+            if (ctx == null) {
+                pending.put(p, props);
+                return;
+            }
+            old = names.get(p);
+        }
+        if (old != null) {
+            remove(p, old);
+        }
+        add(ctx, p, props);
+    }
+
+    void unbindProtocol(Protocol p, Map<String, Object> props) {
+        String name;
+        synchronized (lock) {
+            if (pending.remove(p) != null) {
+                return;
+            }
+            name = names.get(p);
+        }
+        if (name != null) {
+            remove(p, name);
+        }
+    }
+
+    private void add(ContextImpl c, Protocol p, Map<String, Object> props) {
+        Object n = props.get(Protocol.NAME);
+        if (!(n instanceof String) || ((String) n).isBlank()) {
+            log.warn("protocol service %s has no %s property; ignored", p.getClass().getName(), Protocol.NAME);
+            return;
+        }
+        String name = (String) n;
+        Object rank = props.get(Constants.SERVICE_RANKING);
+        Object id = props.get(Constants.SERVICE_ID);
+        synchronized (lock) {
+            names.put(p, name);
+        }
+        c.addProtocol(name, p, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
+    }
+
+    private void remove(Protocol p, String name) {
+        ContextImpl c;
+        synchronized (lock) {
+            names.remove(p);
+            c = ctx;
+        }
+        if (c != null) {
+            c.removeProtocol(name, p);
+        }
+    }
+
+    // ---- log emitters ------------------------------------------------------------------------
+
+    @Reference(service = LogEmitter.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindEmitter(LogEmitter e) {
+        synchronized (lock) {
+            emitters.add(e);
+        }
+        log.addEmitter(e);
+    }
+
+    void unbindEmitter(LogEmitter e) {
+        synchronized (lock) {
+            emitters.remove(e);
+        }
+        log.removeEmitter(e);
+    }
+}

@@ -1,0 +1,147 @@
+package org.lws4j.core.vhost;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.lws4j.api.Context;
+import org.lws4j.api.Mount;
+import org.lws4j.api.Vhost;
+import org.lws4j.api.VhostProtocol;
+import org.lws4j.core.config.MountConfig;
+import org.lws4j.core.config.VhostConfig;
+import org.lws4j.core.mount.FileOrigin;
+
+/**
+ * A vhost made from its config: the mount table, the protocols it offers (the "ws-protocols"
+ * names in order, then the protocols of CALLBACK mounts), and which of them are bound now. The
+ * bound set is swapped by the binder and read by every service thread.
+ */
+public final class VhostImpl implements Vhost, VhostMatcher.Named {
+    private final VhostContext ctx;
+    private final VhostConfig config;
+    private final MountTable mountTable;
+    private final List<String> offered;
+    private final Map<String, VhostProtocolImpl> bound = new ConcurrentHashMap<>();
+    private final Map<MountConfig, FileOrigin> fileOrigins = new java.util.IdentityHashMap<>();
+
+    public VhostImpl(VhostContext ctx, VhostConfig config) {
+        this.ctx = ctx;
+        this.config = config;
+        this.mountTable = new MountTable(config.mounts());
+        List<String> names = new ArrayList<>(config.wsProtocols().keySet());
+        for (MountConfig m : config.mounts()) {
+            String p = m.protocol();
+            if (p != null && !names.contains(p)) {
+                names.add(p);
+            }
+        }
+        this.offered = Collections.unmodifiableList(names);
+        for (MountConfig m : config.mounts()) {
+            if (m.kind() == Mount.Kind.FILE) {
+                fileOrigins.put(m, new FileOrigin(java.nio.file.Path.of(m.originPath())));
+            }
+        }
+    }
+
+    /** The directory behind a FILE mount of this vhost. */
+    public FileOrigin fileOrigin(MountConfig m) {
+        return fileOrigins.get(m);
+    }
+
+    public VhostConfig config() {
+        return config;
+    }
+
+    public MountTable mountTable() {
+        return mountTable;
+    }
+
+    VhostContext contextImpl() {
+        return ctx;
+    }
+
+    /** The per-vhost options of {@code protocol} ("ws-protocols"), empty if none. */
+    public Map<String, String> pvo(String protocol) {
+        return config.wsProtocols().getOrDefault(protocol, Map.of());
+    }
+
+    /** Makes a binding of {@code protocol} under {@code name} (not yet visible). */
+    public VhostProtocolImpl newBinding(String name, org.lws4j.api.Protocol protocol) {
+        return new VhostProtocolImpl(this, name, protocol, pvo(name), ctx.threads().size());
+    }
+
+    /** Makes {@code b} the binding of its name, returning the one it replaces (or null). */
+    public VhostProtocolImpl install(VhostProtocolImpl b) {
+        return bound.put(b.name(), b);
+    }
+
+    /** Removes {@code b} if it is still the binding of its name, and ends it. */
+    public boolean uninstall(VhostProtocolImpl b) {
+        b.end();
+        return bound.remove(b.name(), b);
+    }
+
+    public VhostProtocolImpl binding(String name) {
+        return bound.get(name);
+    }
+
+    public List<VhostProtocolImpl> bindings() {
+        return new ArrayList<>(bound.values());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public int port() {
+        return config.port();
+    }
+
+    @Override
+    public String iface() {
+        return config.iface();
+    }
+
+    @Override
+    public Context context() {
+        return ctx.context();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+
+    @Override
+    public List<Mount> mounts() {
+        return Collections.unmodifiableList(new ArrayList<>(config.mounts()));
+    }
+
+    @Override
+    public List<String> protocolNames() {
+        return offered;
+    }
+
+    @Override
+    public VhostProtocol protocol(String name) {
+        return bound.get(name);
+    }
+
+    @Override
+    public void requestWriteableAll(String protocol) {
+        VhostProtocolImpl b = bound.get(protocol);
+        if (b != null) {
+            b.requestWriteableAll();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "vhost " + name() + ":" + port();
+    }
+}
