@@ -42,6 +42,12 @@ public interface Connection {
     /** The name of the protocol the connection is bound to, or null. */
     String protocolName();
 
+    /**
+     * The protocol binding the connection is bound to (its protocol on its vhost, with the pvo and
+     * per-vhost data), or null (lws_get_protocol plus lws_protocol_vh_priv_get).
+     */
+    VhostProtocol protocolBinding();
+
     /** The state {@link Protocol#newSession} made for this connection, or null. */
     <T> T session();
 

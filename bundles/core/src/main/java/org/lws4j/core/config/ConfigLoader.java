@@ -73,7 +73,9 @@ public final class ConfigLoader {
             Map.entry("max-http-body", new Range(0, Long.MAX_VALUE)),
             Map.entry("log-level", new Range(0, INT_MAX)),
             Map.entry("fd-limit-per-thread", new Range(0, INT_MAX)),
-            Map.entry("ws-pingpong-secs", new Range(0, INT_MAX)));
+            Map.entry("ws-pingpong-secs", new Range(0, INT_MAX)),
+            Map.entry("ws-max-frame-size", new Range(1, Long.MAX_VALUE)),
+            Map.entry("ws-max-message-size", new Range(1, Long.MAX_VALUE)));
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -220,6 +222,8 @@ public final class ConfigLoader {
                 n.getOrDefault("max-http-body", d.maxHttpBody()),
                 n.getOrDefault("log-level", (long) d.logLevel()).intValue(),
                 n.getOrDefault("fd-limit-per-thread", (long) d.fdLimitPerThread()).intValue(),
-                n.getOrDefault("ws-pingpong-secs", (long) d.wsPingPongSecs()).intValue());
+                n.getOrDefault("ws-pingpong-secs", (long) d.wsPingPongSecs()).intValue(),
+                n.getOrDefault("ws-max-frame-size", d.wsMaxFrameSize()),
+                n.getOrDefault("ws-max-message-size", d.wsMaxMessageSize()));
     }
 }

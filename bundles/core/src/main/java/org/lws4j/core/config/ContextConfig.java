@@ -18,6 +18,10 @@ package org.lws4j.core.config;
  *     ("fd-limit-per-thread")
  * @param wsPingPongSecs idle seconds before the server pings a WebSocket, 0 = never
  *     ("ws-pingpong-secs")
+ * @param wsMaxFrameSize largest WebSocket frame payload accepted, else close 1009
+ *     ("ws-max-frame-size")
+ * @param wsMaxMessageSize largest WebSocket message accepted, else close 1009
+ *     ("ws-max-message-size")
  */
 public record ContextConfig(
         int countThreads,
@@ -31,7 +35,21 @@ public record ContextConfig(
         long maxHttpBody,
         int logLevel,
         int fdLimitPerThread,
-        int wsPingPongSecs) {
+        int wsPingPongSecs,
+        long wsMaxFrameSize,
+        long wsMaxMessageSize) {
+
+    /** Default for both WebSocket size limits: 64 MiB. */
+    public static final long DEFAULT_WS_MAX = 64L << 20;
+
+    /** The settings without the WebSocket size limits, which take their defaults. */
+    public ContextConfig(int countThreads, String serverString, int timeoutSecs, int kaTime, int kaProbes,
+                         int kaInterval, int maxHttpHeaderData, int maxHttpHeaderPool, long maxHttpBody,
+                         int logLevel, int fdLimitPerThread, int wsPingPongSecs) {
+        this(countThreads, serverString, timeoutSecs, kaTime, kaProbes, kaInterval, maxHttpHeaderData,
+                maxHttpHeaderPool, maxHttpBody, logLevel, fdLimitPerThread, wsPingPongSecs,
+                DEFAULT_WS_MAX, DEFAULT_WS_MAX);
+    }
 
     /** What a context runs with when no config file says otherwise. */
     public static ContextConfig defaults() {

@@ -22,6 +22,8 @@ import org.lws4j.core.vhost.MountTable;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostMatcher;
 import org.lws4j.core.vhost.VhostProtocolImpl;
+import org.lws4j.core.ws.WsHandler;
+import org.lws4j.core.ws.WsUpgrade;
 
 /**
  * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
@@ -78,6 +80,10 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                         return;
                     }
                     if (!in.hasRemaining() || !readHead(in)) {
+                        return;
+                    }
+                    if (conn.handler() != this) {
+                        conn.handler().onData(in); // upgraded: the rest is the new role's
                         return;
                     }
                     break;
@@ -254,6 +260,10 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             refuse(403, "dot segment in path " + head.rawPath());
             return;
         }
+        if (WsUpgrade.isUpgrade(head)) {
+            upgrade(vhost);
+            return;
+        }
         MountConfig mount = vhost.mountTable().match(path.decoded());
         if (mount == null) {
             refuse(404, "no mount for " + path.decoded());
@@ -277,6 +287,38 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                 unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
                 break;
         }
+    }
+
+    /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
+    private void upgrade(VhostImpl vhost) {
+        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost);
+        if (!d.accepted()) {
+            conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
+            HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
+            if (d.status() == 503) {
+                r.header("Retry-After", String.valueOf(RETRY_AFTER_SECS));
+            } else if (d.status() == 426) {
+                r.header("Sec-WebSocket-Version", "13");
+                ex.keepAlive = false;
+            } else {
+                ex.keepAlive = false;
+            }
+            respondNow(r, errorPage(d.status(), d.message()));
+            return;
+        }
+        conn.bindProtocol(d.binding());
+        if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
+            conn.unbindProtocol();
+            ex.keepAlive = false;
+            refuse(403, "protocol " + d.binding().name() + " refused the connection");
+            return;
+        }
+        RequestHead head = ex.head;
+        ex = null;
+        conn.setRoleDeadline(0);
+        conn.send(WsUpgrade.response(d, null));
+        conn.log(LogLevel.INFO, "%s: WebSocket on %s", conn, d.binding().name());
+        conn.setHandler(new WsHandler(conn, head, cfg, false));
     }
 
     /** Sets up the request body's framing; false if the framing is bad (already answered). */

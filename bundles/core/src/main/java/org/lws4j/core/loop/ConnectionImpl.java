@@ -511,6 +511,11 @@ public final class ConnectionImpl implements Connection, Selectable {
     }
 
     @Override
+    public org.lws4j.api.VhostProtocol protocolBinding() {
+        return binding;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T session() {
         return (T) session;

@@ -1,0 +1,152 @@
+package org.lws4j.core.ws;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.lws4j.core.http.RequestHead;
+import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.core.vhost.VhostProtocolImpl;
+
+/**
+ * The server side of the opening handshake (RFC 6455 section 4.2): checks the request, picks the
+ * protocol and computes the accept key. Picking follows lws: the client's names in its order, the
+ * first one the vhost offers and has bound now; with no Sec-WebSocket-Protocol, the vhost's
+ * default protocol (pvo "default": "1", else its first). A name the vhost offers but has not bound
+ * right now gets 503 with Retry-After; names it does not offer at all are refused with 400.
+ */
+public final class WsUpgrade {
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    /** What to do with an upgrade request: accept with a binding, or refuse with a status. */
+    public record Decision(int status, String message, VhostProtocolImpl binding, boolean clientNamedIt, String accept) {
+        public boolean accepted() {
+            return status == 101;
+        }
+
+        static Decision refuse(int status, String message) {
+            return new Decision(status, message, null, false, null);
+        }
+    }
+
+    private WsUpgrade() {
+    }
+
+    /** True when the request asks for a WebSocket (Upgrade: websocket). */
+    public static boolean isUpgrade(RequestHead head) {
+        return head.headerHasToken("upgrade", "websocket");
+    }
+
+    public static Decision decide(RequestHead head, VhostImpl vhost) {
+        if (!head.method().equals("GET")) {
+            return Decision.refuse(400, "a WebSocket handshake must be a GET");
+        }
+        if (!head.isHttp11()) {
+            return Decision.refuse(400, "a WebSocket handshake needs HTTP/1.1");
+        }
+        if (!head.headerHasToken("connection", "upgrade")) {
+            return Decision.refuse(400, "WebSocket handshake without Connection: Upgrade");
+        }
+        String version = head.header("sec-websocket-version");
+        if (version == null || !version.trim().equals("13")) {
+            return Decision.refuse(426, "only WebSocket version 13 is supported");
+        }
+        List<String> keys = head.headers("sec-websocket-key");
+        if (keys.size() != 1 || !validKey(keys.get(0).trim())) {
+            return Decision.refuse(400, "missing or malformed Sec-WebSocket-Key");
+        }
+        if (head.header("content-length") != null || head.header("transfer-encoding") != null) {
+            return Decision.refuse(400, "a WebSocket handshake has no body");
+        }
+        List<String> asked = requested(head);
+        VhostProtocolImpl chosen = null;
+        boolean offeredButAbsent = false;
+        if (asked.isEmpty()) {
+            String def = defaultProtocol(vhost);
+            if (def == null) {
+                return Decision.refuse(400, "this vhost offers no WebSocket protocol");
+            }
+            chosen = vhost.binding(def);
+            offeredButAbsent = chosen == null;
+        } else {
+            for (String name : asked) {
+                if (!vhost.protocolNames().contains(name)) {
+                    continue;
+                }
+                VhostProtocolImpl b = vhost.binding(name);
+                if (b != null) {
+                    chosen = b;
+                    break;
+                }
+                offeredButAbsent = true;
+            }
+        }
+        if (chosen == null) {
+            return offeredButAbsent
+                    ? Decision.refuse(503, "protocol " + String.join(", ", asked) + " is not available right now")
+                    : Decision.refuse(400, "none of the requested protocols (" + String.join(", ", asked) + ") is offered here");
+        }
+        return new Decision(101, null, chosen, !asked.isEmpty(), accept(keys.get(0).trim()));
+    }
+
+    /** The 101 response head. */
+    public static ByteBuffer response(Decision d, String extensions) {
+        StringBuilder b = new StringBuilder(160);
+        b.append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
+        b.append("Sec-WebSocket-Accept: ").append(d.accept()).append("\r\n");
+        if (d.clientNamedIt()) {
+            b.append("Sec-WebSocket-Protocol: ").append(d.binding().name()).append("\r\n");
+        }
+        if (extensions != null && !extensions.isEmpty()) {
+            b.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
+        }
+        b.append("\r\n");
+        return ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** The client's protocol names in order (all Sec-WebSocket-Protocol headers, comma separated). */
+    static List<String> requested(RequestHead head) {
+        List<String> l = new ArrayList<>();
+        for (String h : head.headers("sec-websocket-protocol")) {
+            for (String t : h.split(",")) {
+                String n = t.trim();
+                if (!n.isEmpty()) {
+                    l.add(n);
+                }
+            }
+        }
+        return l;
+    }
+
+    private static String defaultProtocol(VhostImpl vhost) {
+        for (String name : vhost.protocolNames()) {
+            String d = vhost.pvo(name).get("default");
+            if (d != null && org.lws4j.core.config.ConfigValues.isTrue(d)) {
+                return name;
+            }
+        }
+        return vhost.config().wsProtocols().isEmpty() ? null : vhost.config().wsProtocols().keySet().iterator().next();
+    }
+
+    private static boolean validKey(String k) {
+        try {
+            return Base64.getDecoder().decode(k).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Sec-WebSocket-Accept for {@code key}. */
+    public static String accept(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 missing from the JDK", e);
+        }
+    }
+}
