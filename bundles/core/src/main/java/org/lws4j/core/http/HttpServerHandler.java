@@ -409,7 +409,8 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             conn.closeAfterFlush("protocol closed the HTTP transaction");
             return;
         }
-        if (ex.body == null) {
+        // the protocol may have answered, and so ended the exchange, inside the callback
+        if (ex != null && ex.body == null) {
             maybeComplete();
         }
     }
