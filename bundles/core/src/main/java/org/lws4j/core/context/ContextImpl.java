@@ -50,6 +50,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final List<ServiceThread> threads;
     private final boolean external;
     private final ProtocolRegistry registry = new ProtocolRegistry();
+    private final ProtocolRegistry.Ranked<org.lws4j.api.Extension> extensions = new ProtocolRegistry.Ranked<>();
     private final List<VhostImpl> vhosts = new CopyOnWriteArrayList<>();
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     private final Object changes = new Object();
@@ -432,6 +433,38 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             return null;
         });
         log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
+    }
+
+    // ---- extensions ----------------------------------------------------------------------------
+
+    /** An extension service appeared: the next handshakes may negotiate it. */
+    public void addExtension(String name, org.lws4j.api.Extension e, int ranking, long serviceId) {
+        extensions.add(name, e, ranking, serviceId);
+        log.notice("extension %s available", name);
+    }
+
+    /**
+     * An extension service is going away: it is no longer negotiated, and connections that use
+     * it are closed with 1001 on their own threads before this returns (bounded).
+     */
+    public void removeExtension(String name, org.lws4j.api.Extension e) {
+        if (!extensions.remove(name, e)) {
+            return;
+        }
+        steps.onAll(threads, pt -> {
+            for (ConnectionImpl c : pt.connections()) {
+                if (c.handler() instanceof org.lws4j.core.ws.WsHandler
+                        && ((org.lws4j.core.ws.WsHandler) c.handler()).uses(e)) {
+                    c.handler().onUnbind();
+                }
+            }
+        });
+        log.notice("extension %s gone", name);
+    }
+
+    @Override
+    public org.lws4j.api.Extension extension(String name) {
+        return extensions.best(name);
     }
 
     // ---- Context -------------------------------------------------------------------------------

@@ -42,6 +42,35 @@ final class ProtocolRegistry {
         return l == null || l.isEmpty() ? null : l.get(0).protocol();
     }
 
+    /** Services of some kind by name, best first (ranking, then service id). Thread-safe. */
+    static final class Ranked<T> {
+        private record E<T>(T service, int ranking, long serviceId) {
+        }
+
+        private final Map<String, List<E<T>>> byName = new HashMap<>();
+
+        synchronized void add(String name, T service, int ranking, long serviceId) {
+            List<E<T>> l = byName.computeIfAbsent(name, k -> new ArrayList<>());
+            l.add(new E<>(service, ranking, serviceId));
+            l.sort((a, b) -> a.ranking() != b.ranking() ? Integer.compare(b.ranking(), a.ranking())
+                    : Long.compare(a.serviceId(), b.serviceId()));
+        }
+
+        synchronized boolean remove(String name, T service) {
+            List<E<T>> l = byName.get(name);
+            boolean removed = l != null && l.removeIf(e -> e.service() == service);
+            if (l != null && l.isEmpty()) {
+                byName.remove(name);
+            }
+            return removed;
+        }
+
+        synchronized T best(String name) {
+            List<E<T>> l = byName.get(name);
+            return l == null || l.isEmpty() ? null : l.get(0).service();
+        }
+    }
+
     /** The name {@code p} is registered under, or null. */
     synchronized String nameOf(Protocol p) {
         for (List<Entry> l : byName.values()) {

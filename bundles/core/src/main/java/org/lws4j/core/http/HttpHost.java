@@ -1,10 +1,14 @@
 package org.lws4j.core.http;
 
+import org.lws4j.api.Extension;
 import org.lws4j.core.config.ContextConfig;
 
-/** What the HTTP role needs of the context. */
+/** What the HTTP and WebSocket roles need of the context. */
 public interface HttpHost {
     ContextConfig config();
 
     String serverString();
+
+    /** The best extension service of that name now, or null. */
+    Extension extension(String name);
 }

@@ -291,7 +291,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
     private void upgrade(VhostImpl vhost) {
-        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost);
+        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
         if (!d.accepted()) {
             conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
             HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
@@ -309,6 +309,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         conn.bindProtocol(d.binding());
         if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
             conn.unbindProtocol();
+            d.extensions().forEach(a -> a.session().close());
             ex.keepAlive = false;
             refuse(403, "protocol " + d.binding().name() + " refused the connection");
             return;
@@ -316,9 +317,10 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         RequestHead head = ex.head;
         ex = null;
         conn.setRoleDeadline(0);
-        conn.send(WsUpgrade.response(d, null));
-        conn.log(LogLevel.INFO, "%s: WebSocket on %s", conn, d.binding().name());
-        conn.setHandler(new WsHandler(conn, head, cfg, false));
+        conn.send(WsUpgrade.response(d, d.extensionsHeader()));
+        conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
+                d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
+        conn.setHandler(new WsHandler(conn, head, cfg, false, d.extensions()));
     }
 
     /** Sets up the request body's framing; false if the framing is bad (already answered). */

@@ -171,7 +171,7 @@ public final class ConnectionImpl implements Connection, Selectable {
     }
 
     private void scheduleRedelivery() {
-        if (stash != null && !redeliveryPosted && state == State.OPEN) {
+        if (!redeliveryPosted && state == State.OPEN) {
             redeliveryPosted = true;
             pt.execute(this::redeliver);
         }
@@ -179,6 +179,10 @@ public final class ConnectionImpl implements Connection, Selectable {
 
     private void redeliver() {
         redeliveryPosted = false;
+        if (state != State.OPEN || !rxEnabled()) {
+            return;
+        }
+        handler.onRxResumed();
         if (state != State.OPEN || !rxEnabled() || stash == null) {
             return;
         }

@@ -34,6 +34,10 @@ public abstract class RoleHandler {
      */
     public abstract void onData(ByteBuffer in);
 
+    /** The protocol allowed receiving again (rxFlowControl(true)); bytes held back follow. */
+    public void onRxResumed() {
+    }
+
     /** The peer closed its sending side. */
     public void onEof() {
         conn.closeNow("peer closed the connection");

@@ -93,6 +93,14 @@ public final class LwsComponent {
         for (Map.Entry<Protocol, Map<String, Object>> e : early) {
             add(c, e.getKey(), e.getValue());
         }
+        List<Map.Entry<org.lws4j.api.Extension, Map<String, Object>>> earlyExt;
+        synchronized (lock) {
+            earlyExt = new ArrayList<>(pendingExtensions.entrySet());
+            pendingExtensions.clear();
+        }
+        for (Map.Entry<org.lws4j.api.Extension, Map<String, Object>> e : earlyExt) {
+            addExtension(c, e.getKey(), e.getValue());
+        }
         tracker = new BundleConfigTracker(bc, c, log, loader);
         tracker.open();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -195,6 +203,49 @@ public final class LwsComponent {
         if (c != null) {
             c.removeProtocol(name, p);
         }
+    }
+
+    // ---- extensions --------------------------------------------------------------------------
+
+    private final Map<org.lws4j.api.Extension, Map<String, Object>> pendingExtensions = new IdentityHashMap<>();
+
+    @Reference(service = org.lws4j.api.Extension.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindExtension(org.lws4j.api.Extension e, Map<String, Object> props) {
+        ContextImpl c;
+        synchronized (lock) {
+            c = ctx;
+            if (c == null) {
+                pendingExtensions.put(e, props);
+                return;
+            }
+        }
+        addExtension(c, e, props);
+    }
+
+    void unbindExtension(org.lws4j.api.Extension e, Map<String, Object> props) {
+        ContextImpl c;
+        synchronized (lock) {
+            if (pendingExtensions.remove(e) != null) {
+                return;
+            }
+            c = ctx;
+        }
+        Object n = props.get(org.lws4j.api.Extension.NAME);
+        if (c != null && n instanceof String) {
+            c.removeExtension((String) n, e);
+        }
+    }
+
+    private void addExtension(ContextImpl c, org.lws4j.api.Extension e, Map<String, Object> props) {
+        Object n = props.get(org.lws4j.api.Extension.NAME);
+        if (!(n instanceof String) || ((String) n).isBlank()) {
+            log.warn("extension service %s has no %s property; ignored", e.getClass().getName(), org.lws4j.api.Extension.NAME);
+            return;
+        }
+        Object rank = props.get(Constants.SERVICE_RANKING);
+        Object id = props.get(Constants.SERVICE_ID);
+        c.addExtension((String) n, e, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
     }
 
     // ---- log emitters ------------------------------------------------------------------------

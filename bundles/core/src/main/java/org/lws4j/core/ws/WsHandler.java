@@ -3,7 +3,13 @@ package org.lws4j.core.ws;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.lws4j.api.CloseStatus;
+import org.lws4j.api.Extension;
+import org.lws4j.api.ExtensionException;
+import org.lws4j.api.ExtensionSession;
 import org.lws4j.api.HttpRequest;
 import org.lws4j.api.LogLevel;
 import org.lws4j.api.Reason;
@@ -28,7 +34,7 @@ import org.lws4j.core.loop.RoleHandler;
 public final class WsHandler extends RoleHandler {
     private enum State { OPEN, CLOSE_SENT }
 
-    private static final int DEFAULT_RX = 4096;
+    static final int DEFAULT_RX = 4096;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final boolean client;
@@ -60,9 +66,26 @@ public final class WsHandler extends RoleHandler {
 
     // sending
     private boolean txMsgOpen;
+    private boolean txTransformed;
 
-    public WsHandler(ConnectionImpl conn, RequestHead head, ContextConfig cfg, boolean client) {
+    // extensions: at most one transforms messages (permessage-deflate); others only take part
+    private final List<WsUpgrade.Agreed> agreed;
+    private final ExtensionSession transform;
+    private final int allowedRsv;
+    private boolean msgTransformed;
+    private boolean decodePending;
+    private boolean decodeLast;
+    private long msgDecoded;
+
+    public WsHandler(ConnectionImpl conn, RequestHead head, ContextConfig cfg, boolean client, List<WsUpgrade.Agreed> agreed) {
         super(conn);
+        this.agreed = List.copyOf(agreed);
+        this.transform = agreed.isEmpty() ? null : agreed.get(0).session();
+        int bits = 0;
+        for (WsUpgrade.Agreed a : agreed) {
+            bits |= a.session().rsvBits();
+        }
+        this.allowedRsv = bits >> 4;
         this.head = head;
         this.client = client;
         int rx = conn.binding() == null ? 0 : conn.binding().protocol().rxBufferSize();
@@ -144,8 +167,11 @@ public final class WsHandler extends RoleHandler {
         if (client && hdr.masked) {
             return fail(CloseStatus.PROTOCOL_ERROR, "server frames must not be masked");
         }
-        if (hdr.rsv != 0) {
+        if ((hdr.rsv & ~allowedRsv) != 0) {
             return fail(CloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension");
+        }
+        if (hdr.rsv != 0 && (FrameHeader.isControl(op) || op == FrameHeader.OP_CONTINUATION)) {
+            return fail(CloseStatus.PROTOCOL_ERROR, "reserved bits set on a control or continuation frame");
         }
         if (!FrameHeader.isKnown(op)) {
             return fail(CloseStatus.PROTOCOL_ERROR, "reserved opcode " + op);
@@ -175,11 +201,13 @@ public final class WsHandler extends RoleHandler {
                 msgOpen = true;
                 msgOpcode = op;
                 msgBytes = 0;
+                msgDecoded = 0;
                 firstPending = true;
                 utf8.reset();
+                msgTransformed = transform != null && (hdr.rsv & (transform.rsvBits() >> 4)) != 0;
             }
             msgBytes += hdr.length;
-            if (msgBytes > maxMessage) {
+            if (msgBytes > maxMessage && !msgTransformed) {
                 return fail(CloseStatus.MESSAGE_TOO_LARGE, "message over the limit of " + maxMessage + " bytes");
             }
         }
@@ -193,6 +221,10 @@ public final class WsHandler extends RoleHandler {
         inFrame = false;
         if (FrameHeader.isControl(hdr.opcode)) {
             handleControl(hdr.opcode, ByteBuffer.allocate(0));
+            return;
+        }
+        if (msgTransformed) {
+            decodePiece(ByteBuffer.allocate(0), hdr.fin);
             return;
         }
         if (hdr.fin && msgOpcode == FrameHeader.OP_TEXT && !utf8.isComplete()) {
@@ -212,6 +244,14 @@ public final class WsHandler extends RoleHandler {
     }
 
     private void dataPiece(ByteBuffer piece) {
+        if (msgTransformed) {
+            boolean frameEnds = frameLeft == 0;
+            if (frameEnds) {
+                inFrame = false;
+            }
+            decodePiece(piece, frameEnds && hdr.fin);
+            return;
+        }
         if (msgOpcode == FrameHeader.OP_TEXT && state == State.OPEN) {
             if (!utf8.feed(piece)) {
                 fail(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
@@ -243,14 +283,88 @@ public final class WsHandler extends RoleHandler {
         }
     }
 
+    // ---- transformed (compressed) messages ---------------------------------------------------
+
+    /** Runs a piece of a transformed message through the extension; the sink delivers. */
+    private void decodePiece(ByteBuffer piece, boolean last) {
+        if (state != State.OPEN) {
+            return;
+        }
+        decodeLast = last;
+        boolean done;
+        try {
+            done = transform.decode(piece, last, this::decoded);
+        } catch (ExtensionException e) {
+            fail(e.closeCode(), e.getMessage());
+            return;
+        }
+        decodePending = !done;
+        if (done && last && conn.isOpen() && state == State.OPEN) {
+            endOfDecodedMessage();
+        }
+    }
+
+    /** The sink: checks and gathers decoded bytes, delivering full pieces as more arrive. */
+    private boolean decoded(ByteBuffer b) {
+        if (state != State.OPEN || !conn.isOpen()) {
+            return false;
+        }
+        msgDecoded += b.remaining();
+        if (msgDecoded > maxMessage) {
+            fail(CloseStatus.MESSAGE_TOO_LARGE, "message inflates past the limit of " + maxMessage + " bytes");
+            return false;
+        }
+        if (msgOpcode == FrameHeader.OP_TEXT && !utf8.feed(b)) {
+            fail(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+            return false;
+        }
+        while (b.hasRemaining()) {
+            if (acc == null) {
+                acc = ByteBuffer.allocate(rxSize);
+            }
+            if (!acc.hasRemaining()) {
+                deliverAcc(false); // more follows, so this piece is not the last
+                if (state != State.OPEN || !conn.isOpen()) {
+                    return false;
+                }
+            }
+            int n = Math.min(acc.remaining(), b.remaining());
+            ByteBuffer slice = b.slice();
+            slice.limit(n);
+            acc.put(slice);
+            b.position(b.position() + n);
+        }
+        return state == State.OPEN && conn.isOpen() && !conn.rxUserPaused();
+    }
+
+    private void endOfDecodedMessage() {
+        if (msgOpcode == FrameHeader.OP_TEXT && !utf8.isComplete()) {
+            fail(CloseStatus.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+            return;
+        }
+        if (acc == null) {
+            acc = ByteBuffer.allocate(0);
+        }
+        deliverAcc(true);
+        msgOpen = false;
+    }
+
+    @Override
+    public void onRxResumed() {
+        if (decodePending && state == State.OPEN) {
+            decodePiece(ByteBuffer.allocate(0), decodeLast);
+        }
+    }
+
     private void deliverAcc(boolean last) {
         acc.flip();
         ByteBuffer data = acc;
         deliver(data, last, frameLeft);
         // the protocol had the buffer only during its callback
-        acc.clear();
-        if (last) {
+        if (last || acc.capacity() == 0) {
             acc = null; // idle connections keep no receive buffer
+        } else {
+            acc.clear();
         }
     }
 
@@ -336,8 +450,12 @@ public final class WsHandler extends RoleHandler {
     // ---- sending -------------------------------------------------------------------------------
 
     private void sendFrame(int opcode, boolean fin, ByteBuffer payload) {
+        sendFrame(opcode, fin, 0, payload);
+    }
+
+    private void sendFrame(int opcode, boolean fin, int rsv, ByteBuffer payload) {
         byte[] mask = client ? FrameWriter.newMask() : null;
-        ByteBuffer h = FrameWriter.header(opcode, fin, 0, payload.remaining(), mask);
+        ByteBuffer h = FrameWriter.header(opcode, fin, rsv, payload.remaining(), mask);
         conn.send(h, mask == null ? payload : FrameWriter.masked(payload, mask));
     }
 
@@ -373,14 +491,15 @@ public final class WsHandler extends RoleHandler {
                 }
                 opcode = mode == WriteMode.TEXT ? FrameHeader.OP_TEXT : FrameHeader.OP_BINARY;
                 txMsgOpen = !fin;
-                break;
+                txTransformed = transform != null && transform.transforms(mode, data.remaining());
+                return sendData(opcode, fin, data, txTransformed ? transform.rsvBits() >> 4 : 0);
             case CONTINUATION:
                 if (!txMsgOpen) {
                     throw new IllegalStateException("CONTINUATION with no message open");
                 }
                 opcode = FrameHeader.OP_CONTINUATION;
                 txMsgOpen = !fin;
-                break;
+                return sendData(opcode, fin, data, 0);
             case PING:
             case PONG:
                 if (data.remaining() > 125 || !fin) {
@@ -393,6 +512,50 @@ public final class WsHandler extends RoleHandler {
         }
         sendFrame(opcode, fin, data);
         return true;
+    }
+
+    private boolean sendData(int opcode, boolean fin, ByteBuffer data, int rsv) {
+        ByteBuffer payload = data;
+        if (txTransformed) {
+            try {
+                payload = transform.encode(data, fin);
+            } catch (ExtensionException e) {
+                conn.log(LogLevel.ERR, "%s: extension failed to encode: %s", conn, e.getMessage());
+                closeFromProtocol(CloseStatus.UNEXPECTED_CONDITION, "extension failed");
+                return false;
+            }
+        }
+        sendFrame(opcode, fin, rsv, payload);
+        return true;
+    }
+
+    /** True if this connection negotiated {@code e}. */
+    public boolean uses(Extension e) {
+        for (WsUpgrade.Agreed a : agreed) {
+            if (a.extension() == e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<String> extensions() {
+        List<String> names = new ArrayList<>(agreed.size());
+        for (WsUpgrade.Agreed a : agreed) {
+            names.add(a.session().response().name());
+        }
+        return names;
+    }
+
+    @Override
+    public boolean setExtensionOption(String extension, String option, String value) {
+        for (WsUpgrade.Agreed a : agreed) {
+            if (a.session().response().name().equals(extension)) {
+                return a.session().setOption(option, value);
+            }
+        }
+        return false;
     }
 
     @Override
@@ -422,6 +585,13 @@ public final class WsHandler extends RoleHandler {
     @Override
     public void onClosed(String why) {
         deliverClosed();
+        for (WsUpgrade.Agreed a : agreed) {
+            try {
+                a.session().close();
+            } catch (RuntimeException ignored) {
+                // the connection is gone either way
+            }
+        }
     }
 
     private void deliverClosed() {

@@ -8,6 +8,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.lws4j.api.Extension;
+import org.lws4j.api.ExtensionOffer;
+import org.lws4j.api.ExtensionSession;
+import org.lws4j.core.http.HttpHost;
 import org.lws4j.core.http.RequestHead;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostProtocolImpl;
@@ -23,14 +30,31 @@ public final class WsUpgrade {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /** What to do with an upgrade request: accept with a binding, or refuse with a status. */
-    public record Decision(int status, String message, VhostProtocolImpl binding, boolean clientNamedIt, String accept) {
+    public record Decision(int status, String message, VhostProtocolImpl binding, boolean clientNamedIt, String accept,
+                           List<Agreed> extensions) {
         public boolean accepted() {
             return status == 101;
         }
 
         static Decision refuse(int status, String message) {
-            return new Decision(status, message, null, false, null);
+            return new Decision(status, message, null, false, null, List.of());
         }
+
+        /** The Sec-WebSocket-Extensions answer, or null when none was agreed. */
+        public String extensionsHeader() {
+            if (extensions.isEmpty()) {
+                return null;
+            }
+            StringBuilder b = new StringBuilder();
+            for (Agreed e : extensions) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.session().response());
+            }
+            return b.toString();
+        }
+    }
+
+    /** An extension agreed on a connection: the service and its session. */
+    public record Agreed(Extension extension, ExtensionSession session) {
     }
 
     private WsUpgrade() {
@@ -41,7 +65,7 @@ public final class WsUpgrade {
         return head.headerHasToken("upgrade", "websocket");
     }
 
-    public static Decision decide(RequestHead head, VhostImpl vhost) {
+    public static Decision decide(RequestHead head, VhostImpl vhost, HttpHost host) {
         if (!head.method().equals("GET")) {
             return Decision.refuse(400, "a WebSocket handshake must be a GET");
         }
@@ -59,7 +83,9 @@ public final class WsUpgrade {
         if (keys.size() != 1 || !validKey(keys.get(0).trim())) {
             return Decision.refuse(400, "missing or malformed Sec-WebSocket-Key");
         }
-        if (head.header("content-length") != null || head.header("transfer-encoding") != null) {
+        // "Content-Length: 0" declares no body (the JDK 17 client sends it); anything more is a body
+        String cl = head.header("content-length");
+        if ((cl != null && !cl.trim().equals("0")) || head.header("transfer-encoding") != null) {
             return Decision.refuse(400, "a WebSocket handshake has no body");
         }
         List<String> asked = requested(head);
@@ -90,7 +116,56 @@ public final class WsUpgrade {
                     ? Decision.refuse(503, "protocol " + String.join(", ", asked) + " is not available right now")
                     : Decision.refuse(400, "none of the requested protocols (" + String.join(", ", asked) + ") is offered here");
         }
-        return new Decision(101, null, chosen, !asked.isEmpty(), accept(keys.get(0).trim()));
+        List<ExtensionOffer> offers;
+        try {
+            offers = ExtensionOffer.parse(head.headers("sec-websocket-extensions"));
+        } catch (IllegalArgumentException e) {
+            return Decision.refuse(400, "malformed Sec-WebSocket-Extensions: " + e.getMessage());
+        }
+        return new Decision(101, null, chosen, !asked.isEmpty(), accept(keys.get(0).trim()),
+                negotiate(offers, host, limits(chosen, host)));
+    }
+
+    /** The receive piece size and message limit a connection on {@code b} will have. */
+    public static ExtensionSession.Limits limits(VhostProtocolImpl b, HttpHost host) {
+        int rx = b.protocol().rxBufferSize();
+        return new ExtensionSession.Limits(rx > 0 ? rx : WsHandler.DEFAULT_RX, host.config().wsMaxMessageSize());
+    }
+
+    /**
+     * Agrees extensions in the client's order: for each extension name offered (first appearance
+     * first) whose service is installed, the service picks among that name's offers. Two
+     * extensions never share RSV bits; an extension that throws is skipped with a log line.
+     */
+    static List<Agreed> negotiate(List<ExtensionOffer> offers, HttpHost host, ExtensionSession.Limits limits) {
+        Map<String, List<ExtensionOffer>> byName = new LinkedHashMap<>();
+        for (ExtensionOffer o : offers) {
+            byName.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(o);
+        }
+        List<Agreed> agreed = new ArrayList<>();
+        int usedBits = 0;
+        for (Map.Entry<String, List<ExtensionOffer>> e : byName.entrySet()) {
+            Extension ext = host.extension(e.getKey());
+            if (ext == null) {
+                continue;
+            }
+            ExtensionSession session;
+            try {
+                session = ext.accept(e.getValue(), limits);
+            } catch (RuntimeException bad) {
+                continue;
+            }
+            if (session == null) {
+                continue;
+            }
+            if ((session.rsvBits() & usedBits) != 0 || (session.rsvBits() & ~0x70) != 0) {
+                session.close();
+                continue;
+            }
+            usedBits |= session.rsvBits();
+            agreed.add(new Agreed(ext, session));
+        }
+        return agreed;
     }
 
     /** The 101 response head. */
