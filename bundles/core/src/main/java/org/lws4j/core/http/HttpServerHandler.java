@@ -46,6 +46,8 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     private int transactions;
     private boolean waitingForBuffer;
     private boolean resumeWhenDrained;
+    private boolean peerEof;
+    private boolean completeAfterCallback;
 
     public HttpServerHandler(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates) {
         super(conn);
@@ -168,7 +170,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             switch (s) {
                 case PIECE:
                     if (ex.protocolBound && !ex.responseDone) {
-                        if (conn.call(Reason.HTTP_BODY, ex.body.piece()) == Result.CLOSE) {
+                        if (call(Reason.HTTP_BODY, ex.body.piece()) == Result.CLOSE) {
                             conn.closeAfterFlush("protocol closed during the request body");
                             return false;
                         }
@@ -197,7 +199,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         ex.bodyDone = true;
         phase = Phase.RESPONDING;
         if (ex.protocolBound && !ex.responseDone) {
-            if (conn.call(Reason.HTTP_BODY_COMPLETION, null) == Result.CLOSE) {
+            if (call(Reason.HTTP_BODY_COMPLETION, null) == Result.CLOSE) {
                 conn.closeAfterFlush("protocol closed at the end of the request body");
                 return;
             }
@@ -407,7 +409,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         ex.protocolBound = true;
         sendContinue();
         ByteBuffer in = ByteBuffer.wrap(ex.head.pathInMount().getBytes(StandardCharsets.UTF_8));
-        if (conn.call(Reason.HTTP, in) == Result.CLOSE) {
+        if (call(Reason.HTTP, in) == Result.CLOSE) {
             conn.closeAfterFlush("protocol closed the HTTP transaction");
             return;
         }
@@ -538,9 +540,28 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         maybeComplete();
     }
 
+    /**
+     * Calls the protocol; a transaction its callback completed (by answering) ends only once the
+     * callback has returned, so the session stays usable until then.
+     */
+    private Result call(Reason reason, ByteBuffer in) {
+        Result r = conn.call(reason, in);
+        if (completeAfterCallback && conn.inCallback() == null) {
+            completeAfterCallback = false;
+            if (r != Result.CLOSE) {
+                maybeComplete();
+            }
+        }
+        return r;
+    }
+
     /** Ends the transaction once both the response is complete and the request body is consumed. */
     private void maybeComplete() {
         if (ex == null || !ex.responseDone || !conn.isOpen()) {
+            return;
+        }
+        if (conn.inCallback() != null) {
+            completeAfterCallback = true; // finish when the protocol's callback returns
             return;
         }
         if (!ex.bodyDone) {
@@ -554,19 +575,29 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             conn.call(Reason.HTTP_DROP_PROTOCOL, null);
             conn.unbindProtocol();
         }
-        boolean keep = ex.keepAlive;
+        boolean keep = ex.keepAlive && !peerEof;
         ex = null;
         if (!keep) {
-            conn.closeAfterFlush("Connection: close");
+            conn.closeAfterFlush(peerEof ? "peer closed its side; response complete" : "Connection: close");
             return;
         }
         phase = Phase.IDLE;
-        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(keepaliveSecs()));
         if (conn.queuedBytes() > 0) {
+            // the keep-alive clock starts when the response has left, however slow the reader
+            conn.setRoleDeadline(0);
             resumeWhenDrained = true;
             conn.requestWriteable();
         } else {
+            conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(keepaliveSecs()));
             conn.resumeRx();
+        }
+    }
+
+    @Override
+    public void onRxResumed() {
+        // a protocol that paused the body may have paused it after its last byte
+        if (phase == Phase.BODY && ex != null) {
+            readBody(ByteBuffer.allocate(0));
         }
     }
 
@@ -580,6 +611,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     public void onWriteable() {
         if (resumeWhenDrained) {
             resumeWhenDrained = false;
+            conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(keepaliveSecs()));
             conn.resumeRx();
             return;
         }
@@ -591,7 +623,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             return;
         }
         if (ex.protocolBound && !ex.responseDone) {
-            if (conn.call(Reason.HTTP_WRITEABLE, null) == Result.CLOSE) {
+            if (call(Reason.HTTP_WRITEABLE, null) == Result.CLOSE) {
                 conn.closeAfterFlush("protocol closed from HTTP_WRITEABLE");
             }
         }
@@ -612,9 +644,15 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     @Override
     public void onEof() {
-        if (ex != null && ex.responseStarted && !ex.responseDone) {
-            // the peer half-closed mid-response; finish sending what we have, then close
-            conn.closeAfterFlush("peer closed while the response was being sent");
+        if (ex != null && !ex.responseDone && ex.bodyDone) {
+            // a half-close after the request (clients that shut down their side once they have
+            // sent it): the response still goes out whole, then the connection closes
+            peerEof = true;
+            conn.holdRx();
+            return;
+        }
+        if (conn.queuedBytes() > 0) {
+            conn.closeAfterFlush("peer closed its side; sending what is queued");
             return;
         }
         conn.closeNow("peer closed the connection");

@@ -45,6 +45,7 @@ public final class RequestHeadParser {
     public byte[] release() {
         byte[] b = buf;
         buf = null;
+        len = 0;
         return b;
     }
 

@@ -57,6 +57,14 @@ public final class RequestPath {
             if (seg.equals(".") || seg.equals("..")) {
                 dot = true;
             }
+            // "..%2F..%2Fx" decodes to "../../x": a dot segment in disguise for whoever splits on '/'
+            if (seg.indexOf('/') >= 0 || seg.indexOf('\\') >= 0) {
+                for (String part : seg.split("[/\\\\]", -1)) {
+                    if (part.equals(".") || part.equals("..")) {
+                        dot = true;
+                    }
+                }
+            }
             slash |= seg.indexOf('/') >= 0;
             back |= seg.indexOf('\\') >= 0;
             zero |= seg.indexOf('\0') >= 0;

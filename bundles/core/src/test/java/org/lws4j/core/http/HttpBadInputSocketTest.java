@@ -1,0 +1,317 @@
+package org.lws4j.core.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lws4j.core.config.ContextConfig;
+import org.lws4j.core.http.RawClient.Response;
+
+/**
+ * Hostile and malformed input over real sockets: each gets its status, its connection closes,
+ * and the server goes on serving others (DESIGN "Bad input").
+ */
+@Timeout(60)
+class HttpBadInputSocketTest {
+    private static final int HEADER_DATA = 1024;
+    private static final int MAX_BODY = 4096;
+
+    @TempDir
+    Path tmp;
+    TestServer server;
+
+    private TestServer start(ContextConfig cfg) throws IOException {
+        return start(cfg, 5);
+    }
+
+    private TestServer start(ContextConfig cfg, int keepaliveSecs) throws IOException {
+        server = TestServer.start(cfg, TestServer.mounts(TestServer.writeSite(tmp), "dyn"), keepaliveSecs);
+        server.ctx.addProtocol("dyn", new TestProtocols.Echo(), 0, 1L);
+        return server;
+    }
+
+    private TestServer start() throws IOException {
+        return start(TestServer.config(5, HEADER_DATA, 8, MAX_BODY, 0));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Stream<Arguments> badRequests() {
+        StringBuilder fields = new StringBuilder("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+        for (int i = 0; i < 101; i++) {
+            fields.append("a:").append(i % 10).append("\r\n");
+        }
+        String h = "Host: localhost\r\n";
+        return Stream.of(
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\nHost : localhost\r\n\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\n" + h + "X: 1\r\n folded\r\n\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\n" + h + "X: a\u0001b\r\n\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\n" + h + "no colon here\r\n\r\n"),
+                Arguments.of(400, "G<T /hello.txt HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET hello.txt HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /hello.txt#x HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.x\r\n" + h + "\r\n"),
+                Arguments.of(400, "\r\n".repeat(20) + "GET /hello.txt HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\n\r\n"),
+                Arguments.of(400, "GET /hello.txt HTTP/1.1\r\n" + h + h + "\r\n"),
+                Arguments.of(400, "POST /dyn HTTP/1.1\r\n" + h + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
+                Arguments.of(400, "POST /dyn HTTP/1.1\r\n" + h + "Content-Length: abc\r\n\r\n"),
+                Arguments.of(400, "POST /dyn HTTP/1.1\r\n" + h + "Content-Length: -1\r\n\r\n"),
+                Arguments.of(400, "POST /dyn HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+                Arguments.of(400, "POST /dyn HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nzz\r\n"),
+                Arguments.of(400, "POST /dyn HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                Arguments.of(400, "GET /a%zz HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /a%2 HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /%ff HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(400, "GET /hello.txt%00.png HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(413, "POST /dyn HTTP/1.1\r\n" + h + "Content-Length: " + (MAX_BODY + 1) + "\r\n\r\n"),
+                Arguments.of(413, "POST /dyn HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(MAX_BODY + 1) + "\r\n"),
+                Arguments.of(413, "POST /dyn HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n"
+                        + "800\r\n" + "x".repeat(0x800) + "\r\n801\r\n"),
+                Arguments.of(414, "GET /" + "a".repeat(2 * HEADER_DATA) + " HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(431, "GET /hello.txt HTTP/1.1\r\n" + h + "X-Big: " + "b".repeat(2 * HEADER_DATA) + "\r\n\r\n"),
+                Arguments.of(431, fields.append("\r\n").toString()),
+                Arguments.of(501, "BREW /pot HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(501, "CONNECT localhost:443 HTTP/1.1\r\n" + h + "\r\n"),
+                Arguments.of(501, "POST /dyn HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip, chunked\r\n\r\n"),
+                Arguments.of(505, "GET /hello.txt HTTP/2.0\r\n" + h + "\r\n"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badRequests")
+    void badRequestGetsItsStatusThenTheConnectionCloses(int status, String request) throws IOException {
+        start();
+        try (RawClient c = server.client()) {
+            c.send(request);
+            Response r = c.read();
+            assertEquals(status, r.status(), request);
+            assertEquals("close", r.header("Connection"), "a malformed request ends its connection");
+            assertEquals("text/html", r.header("Content-Type"));
+            assertTrue(r.text().contains(String.valueOf(status)), r.text());
+            assertTrue(c.closedByServer(), "closed after " + status);
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void slowRequestHeadGets408() throws IOException {
+        start(TestServer.config(1, HEADER_DATA, 8, MAX_BODY, 0));
+        try (RawClient c = server.client()) {
+            long t0 = System.nanoTime();
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: loc");
+            Response r = c.read();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(408, r.status());
+            assertTrue(ms >= 800 && ms < 4000, "after " + ms + " ms");
+            assertTrue(c.closedByServer());
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void dripFedRequestHeadStillGets408() throws Exception {
+        // the head deadline is for the whole head, not per byte
+        start(TestServer.config(1, HEADER_DATA, 8, MAX_BODY, 0));
+        try (RawClient c = server.client()) {
+            long t0 = System.nanoTime();
+            String req = "GET /hello.txt HTTP/1.1\r\nX-Slow: " + "s".repeat(40);
+            for (char ch : req.toCharArray()) {
+                c.send(String.valueOf(ch));
+                if (!c.silentFor(60) || System.nanoTime() - t0 > 3_000_000_000L) {
+                    break; // the server answered
+                }
+            }
+            assertEquals(408, c.read().status());
+        }
+    }
+
+    @Test
+    void slowRequestBodyGets408() throws IOException {
+        start(TestServer.config(1, HEADER_DATA, 8, MAX_BODY, 0));
+        try (RawClient c = server.client()) {
+            c.send("POST /dyn HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc");
+            Response r = c.read();
+            assertEquals(408, r.status());
+            assertTrue(c.closedByServer());
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void expectationOtherThanContinueIs417() throws IOException {
+        start();
+        try (RawClient c = server.client()) {
+            c.send("POST /dyn HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nExpect: teapot\r\n\r\nabc");
+            assertEquals(417, c.read().status());
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void tooLargeBodyWithExpectGets413WithoutContinue() throws IOException {
+        start();
+        try (RawClient c = server.client()) {
+            c.send("POST /dyn HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals(413, c.read().status(), "no 100 Continue for a body we refuse");
+        }
+    }
+
+    @Test
+    void binaryGarbageGets400AndTheLoopLives() throws IOException {
+        start();
+        byte[] junk = new byte[3000];
+        new Random(7).nextBytes(junk);
+        junk[0] = 1; // not a token character
+        try (RawClient c = server.client()) {
+            c.send(junk);
+            int status = c.read().status();
+            assertTrue(status == 400 || status == 414 || status == 431, "status " + status);
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void aStalledPeerDoesNotHoldUpOthers() throws IOException {
+        start();
+        try (RawClient stalled = server.client()) {
+            stalled.send("GET /hello.txt HTTP/1.1\r\nHost: loc");
+            for (int i = 0; i < 5; i++) {
+                server.assertStillServes();
+            }
+            stalled.send("alhost\r\n\r\n");
+            assertEquals(TestServer.HELLO, stalled.read().text());
+        }
+    }
+
+    @Test
+    void connectionLimitRefusesTheThirdThenAcceptsAgain() throws Exception {
+        start(TestServer.config(5, HEADER_DATA, 8, MAX_BODY, 2));
+        try (RawClient c1 = server.client(); RawClient c2 = server.client()) {
+            assertEquals(TestServer.HELLO, c1.get("/hello.txt").text());
+            assertEquals(TestServer.HELLO, c2.get("/hello.txt").text());
+            try (RawClient c3 = server.client()) {
+                assertTrue(c3.closedByServer(), "the third connection is closed by the server");
+            }
+            assertEquals(TestServer.HELLO, c1.get("/hello.txt").text(), "the first still works");
+            assertEquals(TestServer.HELLO, c2.get("/hello.txt").text(), "the second still works");
+            c1.close();
+            // the server sees the close, then takes a new connection
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            boolean served = false;
+            while (!served && System.nanoTime() < deadline) {
+                try (RawClient c4 = server.client()) {
+                    c4.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                    if (c4.peek(2000) >= 0) {
+                        assertEquals(TestServer.HELLO, c4.read().text());
+                        served = true;
+                    }
+                } catch (IOException refused) {
+                    // refused while the slot was still taken; try again
+                }
+                if (!served) {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(served, "a new connection is served once one closed");
+            assertEquals(TestServer.HELLO, c2.get("/hello.txt").text());
+        }
+    }
+
+    @Test
+    void headerPoolMakesTheSecondHeadWaitForTheFirst() throws Exception {
+        start(TestServer.config(5, HEADER_DATA, 1, MAX_BODY, 0));
+        try (RawClient a = server.client(); RawClient b = server.client()) {
+            a.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+            Thread.sleep(300); // a holds the only header buffer
+            b.send("GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertTrue(b.silentFor(700), "b waits for a header buffer");
+            a.send("\r\n");
+            assertEquals(TestServer.HELLO, a.read().text());
+            assertEquals("body{color:red}\n", b.read().text(), "b goes on once a's head is read");
+            // both keep working, one head at a time
+            assertEquals(TestServer.HELLO, b.get("/hello.txt").text());
+            assertEquals(TestServer.HELLO, a.get("/hello.txt").text());
+        }
+        server.assertStillServes();
+    }
+
+    @Test
+    void aStalledHeadLosesItsHeaderBufferAtTheTimeout() throws Exception {
+        start(TestServer.config(1, HEADER_DATA, 1, MAX_BODY, 0));
+        try (RawClient stalled = server.client()) {
+            stalled.send("GET /hello.txt HTTP/1.1\r\nHost: loc");
+            Thread.sleep(300);
+            // connected later, so its own deadline comes after the stalled peer's
+            try (RawClient waiting = server.client()) {
+                waiting.send("GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(408, stalled.read().status());
+                assertEquals("body{color:red}\n", waiting.read().text(), "served once the stalled peer lost the buffer");
+            }
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionsHoldNoHeaderBuffer() throws Exception {
+        start(TestServer.config(5, HEADER_DATA, 1, MAX_BODY, 0));
+        try (RawClient a = server.client(); RawClient b = server.client(); RawClient c = server.client()) {
+            assertEquals(TestServer.HELLO, a.get("/hello.txt").text());
+            assertEquals(TestServer.HELLO, b.get("/hello.txt").text());
+            assertEquals(TestServer.HELLO, c.get("/hello.txt").text());
+            assertEquals(TestServer.HELLO, a.get("/hello.txt").text());
+        }
+    }
+
+    @Test
+    void aWaitingPeerThatLeavesDoesNotLoseTheBuffer() throws Exception {
+        start(TestServer.config(5, HEADER_DATA, 1, MAX_BODY, 0));
+        try (RawClient a = server.client()) {
+            a.send("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n");
+            Thread.sleep(200);
+            try (RawClient b = server.client()) {
+                b.send("GET /style.css HTTP/1.1\r\n");
+                Thread.sleep(200);
+            }
+            Thread.sleep(200);
+            a.send("\r\n");
+            assertEquals(TestServer.HELLO, a.read().text());
+        }
+        for (int i = 0; i < 3; i++) {
+            server.assertStillServes();
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionIsClosedQuietly() throws IOException {
+        start(TestServer.config(5, HEADER_DATA, 8, MAX_BODY, 0), 1);
+        try (RawClient c = server.client()) {
+            assertEquals(TestServer.HELLO, c.get("/hello.txt").text());
+            long t0 = System.nanoTime();
+            // keepalive_timeout 1 s: closed without an answer to a request nobody sent
+            int next = c.peek(4000);
+            if (next >= 0) {
+                Response r = c.read();
+                fail("an idle keep-alive connection got an unrequested " + r.status() + " " + r.reason());
+            }
+            assertEquals(-1, next, "closed after the keep-alive timeout");
+            assertTrue(System.nanoTime() - t0 > 700_000_000L, "not before the keep-alive timeout");
+        }
+    }
+}
