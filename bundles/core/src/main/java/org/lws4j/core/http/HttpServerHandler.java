@@ -541,18 +541,19 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     }
 
     /**
-     * Calls the protocol; a transaction its callback completed (by answering) ends only once the
-     * callback has returned, so the session stays usable until then.
+     * Calls the protocol. A transaction a callback completes (by answering) ends only once the
+     * callback has returned ({@link #afterCallback}), so the session stays usable until then.
      */
     private Result call(Reason reason, ByteBuffer in) {
-        Result r = conn.call(reason, in);
-        if (completeAfterCallback && conn.inCallback() == null) {
+        return conn.call(reason, in);
+    }
+
+    @Override
+    public void afterCallback() {
+        if (completeAfterCallback) {
             completeAfterCallback = false;
-            if (r != Result.CLOSE) {
-                maybeComplete();
-            }
+            maybeComplete();
         }
-        return r;
     }
 
     /** Ends the transaction once both the response is complete and the request body is consumed. */

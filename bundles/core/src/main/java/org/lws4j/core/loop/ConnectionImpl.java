@@ -100,7 +100,7 @@ public final class ConnectionImpl implements Connection, Selectable {
 
     private void handleReadable() {
         ByteBuffer buf = pt.readBuffer();
-        for (int i = 0; i < READS_PER_TURN && state != State.CLOSED && rxEnabled(); i++) {
+        for (int i = 0; i < READS_PER_TURN && state != State.CLOSED && (rxEnabled() || closing()); i++) {
             buf.clear();
             int n;
             try {
@@ -155,6 +155,11 @@ public final class ConnectionImpl implements Connection, Selectable {
 
     private boolean rxEnabled() {
         return !rxHeld && !rxUserPaused;
+    }
+
+    /** Flushing or lingering toward a close: input is read and dropped until the peer's FIN. */
+    private boolean closing() {
+        return state == State.FLUSHING || state == State.LINGER;
     }
 
     /** The role stops reading (the protocol's flow control is separate). */
@@ -290,6 +295,7 @@ public final class ConnectionImpl implements Connection, Selectable {
         closeWhy = why;
         state = State.FLUSHING;
         wantWriteable = false;
+        stash = null; // nothing more will be parsed
         if (out.isEmpty()) {
             halfClose();
         } else {
@@ -438,6 +444,9 @@ public final class ConnectionImpl implements Connection, Selectable {
             return Result.CLOSE;
         } finally {
             inCallback = prev;
+            if (prev == null && state != State.CLOSED) {
+                handler.afterCallback();
+            }
         }
     }
 

@@ -34,6 +34,10 @@ public abstract class RoleHandler {
      */
     public abstract void onData(ByteBuffer in);
 
+    /** A protocol callback (any reason) has just returned; work it deferred can run now. */
+    public void afterCallback() {
+    }
+
     /** The protocol allowed receiving again (rxFlowControl(true)); bytes held back follow. */
     public void onRxResumed() {
     }

@@ -50,7 +50,8 @@ public final class FrameWriter {
 
     /** A Close frame payload: the code and as much of the reason as fits in 123 bytes of UTF-8. */
     public static ByteBuffer closePayload(int code, String reason) {
-        if (code <= 0) {
+        if (!org.lws4j.api.CloseStatus.isSendable(code)) {
+            // 1005, 1006, 1015 and other codes that may not be sent: a Close with no status
             return ByteBuffer.allocate(0);
         }
         byte[] r = reason == null ? new byte[0] : reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);

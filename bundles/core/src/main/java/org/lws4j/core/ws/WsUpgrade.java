@@ -208,6 +208,9 @@ public final class WsUpgrade {
     }
 
     private static boolean validKey(String k) {
+        if (k.length() != 24) {
+            return false; // 16 bytes in base64 are exactly 24 characters, padding included
+        }
         try {
             return Base64.getDecoder().decode(k).length == 16;
         } catch (IllegalArgumentException e) {

@@ -104,6 +104,20 @@ class RequestPathTest {
         assertFalse(clean(hidden));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/x/..%2F..%2Fetc", "/..%2f", "/a%2F.%2Fb", "/%2E%2E%2Fsecret", "/..%5c..%5cwin",
+        "/a%5C..", "/x/.%2F"})
+    void dotSegmentsHiddenBehindEncodedSeparatorsAreDotSegments(String raw) {
+        // whoever splits the decoded path on '/' (or '\\') would see a dot segment
+        assertTrue(ok(raw).hasDotSegment(), raw);
+    }
+
+    @Test
+    void encodedSlashAloneIsNoDotSegment() {
+        assertFalse(ok("/a%2Fb").hasDotSegment());
+        assertFalse(ok("/a%2F...%2Fb").hasDotSegment());
+    }
+
     @Test
     void backslashRawAndEncodedIsFlagged() {
         RequestPath raw = ok("/a\\..\\b");
