@@ -60,6 +60,9 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final long startMillis = System.currentTimeMillis();
     private final Steps steps;
     private volatile long lastRefusalLog;
+    private volatile long lastTlsRefusalLog;
+    private volatile org.lws4j.api.TlsProvider tlsProvider;
+    private volatile java.nio.file.Path configDir;
     private volatile boolean stopped;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
@@ -156,11 +159,25 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             closeQuietly(ch);
             return;
         }
+        org.lws4j.core.loop.Endpoint ep;
+        try {
+            ep = endpointFor(ch, l);
+        } catch (IOException | RuntimeException e) {
+            long now = System.nanoTime();
+            if (now - lastTlsRefusalLog > 1_000_000_000L) {
+                lastTlsRefusalLog = now;
+                log.warn("TLS port %s refuses connections: %s", l.address(), e.getMessage());
+            }
+            pt.releaseSlot();
+            open.decrementAndGet();
+            closeQuietly(ch);
+            return;
+        }
         long id = ids.incrementAndGet();
         ServiceThread target = pt;
         Runnable reg = () -> {
             try {
-                ConnectionImpl c = new ConnectionImpl(id, target, this, ch);
+                ConnectionImpl c = new ConnectionImpl(id, target, this, ep);
                 c.register(new HttpServerHandler(c, this, l.vhosts()));
             } catch (IOException | RuntimeException e) {
                 target.releaseSlot();
@@ -174,6 +191,19 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         } else {
             target.execute(reg);
         }
+    }
+
+    /** Plain TCP, or TLS with an engine from the listener's TLS server (refused when there is none). */
+    private org.lws4j.core.loop.Endpoint endpointFor(SocketChannel ch, Listener l) throws IOException {
+        if (!l.isTls()) {
+            return new org.lws4j.core.loop.PlainEndpoint(ch);
+        }
+        org.lws4j.api.TlsProvider.Server server = l.tlsServer();
+        if (server == null) {
+            throw new IOException(l.tlsProblem());
+        }
+        InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+        return new org.lws4j.core.tls.TlsEndpoint(ch, server.newEngine(peer.getHostString(), peer.getPort()), server);
     }
 
     private void applyKeepalive(SocketChannel ch) throws IOException {
@@ -253,6 +283,9 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 }
             }
             vhosts.add(v);
+            if (v.isSecure()) {
+                refreshTlsLocked();
+            }
             for (String name : v.protocolNames()) {
                 Protocol p = registry.best(name);
                 if (p != null) {
@@ -282,6 +315,9 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         vhosts.remove(v);
         if (v.port() > 0) {
             steps.on(threads.get(0), () -> leaveListener(v));
+            if (v.isSecure()) {
+                refreshTlsLocked();
+            }
         }
         for (var b : v.bindings()) {
             retireLocked(b);
@@ -298,9 +334,12 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
 
     private String joinListener(VhostImpl v, InetSocketAddress addr) {
         Listener l = listeners.get(addr);
+        if (l != null && l.isTls() != v.isSecure()) {
+            return "the port already serves " + (l.isTls() ? "TLS" : "plain HTTP") + " for other vhosts";
+        }
         if (l == null) {
             try {
-                l = new Listener(this, threads.get(0), addr);
+                l = new Listener(this, threads.get(0), addr, v.isSecure());
                 l.register();
             } catch (IOException e) {
                 if (l != null) {
@@ -433,6 +472,88 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             return null;
         });
         log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
+    }
+
+    // ---- TLS ---------------------------------------------------------------------------------
+
+    /** Where relative certificate and key paths in vhost options are found. */
+    public void setConfigDir(java.nio.file.Path dir) {
+        this.configDir = dir;
+    }
+
+    /**
+     * The TLS provider appeared ({@code p}) or went away (null). TLS listeners get a new server
+     * side, or refuse new connections saying why; with the provider gone, TLS connections are
+     * closed (WebSockets get 1001). Plain vhosts never notice.
+     */
+    public void setTlsProvider(org.lws4j.api.TlsProvider p) {
+        synchronized (changes) {
+            tlsProvider = p;
+            refreshTlsLocked();
+            if (p == null) {
+                steps.onAll(threads, pt -> {
+                    for (ConnectionImpl c : pt.connections()) {
+                        if (c.isSecure()) {
+                            c.handler().onShutdown();
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    private void refreshTlsLocked() {
+        org.lws4j.api.TlsProvider p = tlsProvider;
+        List<Listener> tlsListeners = new ArrayList<>();
+        steps.on(threads.get(0), () -> {
+            for (Listener l : listeners.values()) {
+                if (l.isTls()) {
+                    tlsListeners.add(l);
+                }
+            }
+            return null;
+        });
+        for (Listener l : tlsListeners) {
+            if (p == null) {
+                l.setTls(null, "no TLS provider is installed (the lws4j tls bundle)");
+                log.warn("TLS port %s refuses new connections: no TLS provider is installed", l.address());
+                continue;
+            }
+            List<org.lws4j.api.TlsProvider.VhostTls> specs = new ArrayList<>();
+            for (VhostImpl v : l.vhosts()) {
+                specs.add(new org.lws4j.api.TlsProvider.VhostTls(v.name(), resolvedTlsOptions(v)));
+            }
+            try {
+                l.setTls(p.server(specs), null);
+                log.notice("TLS on %s for %s", l.address(), specs.stream().map(org.lws4j.api.TlsProvider.VhostTls::name).toList());
+            } catch (org.lws4j.api.TlsConfigException | RuntimeException e) {
+                l.setTls(null, e.getMessage());
+                log.err("TLS port %s cannot serve: %s", l.address(), e.getMessage());
+            }
+        }
+    }
+
+    /** A vhost's options with relative certificate, key and CA paths made absolute under the config folder. */
+    private Map<String, String> resolvedTlsOptions(VhostImpl v) {
+        Map<String, String> o = new java.util.LinkedHashMap<>(v.config().options());
+        java.nio.file.Path base = configDir;
+        for (String k : List.of("host-ssl-cert", "host-ssl-key", "host-ssl-ca")) {
+            String path = o.get(k);
+            if (path != null && base != null && !java.nio.file.Path.of(path).isAbsolute()) {
+                o.put(k, base.resolve(path).toString());
+            }
+        }
+        return o;
+    }
+
+    /** The TLS vhost named {@code name} listening somewhere, for plain vhosts that redirect to it. */
+    public VhostImpl tlsTwin(String name) {
+        for (VhostImpl v : vhosts) {
+            if (v.isSecure() && v.name().equalsIgnoreCase(name)) {
+                return v;
+            }
+        }
+        return null;
     }
 
     // ---- extensions ----------------------------------------------------------------------------

@@ -26,12 +26,16 @@ final class Listener implements Selectable {
     private final InetSocketAddress address;
     private final List<VhostImpl> vhosts = new CopyOnWriteArrayList<>();
     private final Timer resumeAccept;
+    private final boolean tls;
+    private volatile org.lws4j.api.TlsProvider.Server tlsServer;
+    private volatile String tlsProblem = "no TLS provider is installed (the lws4j tls bundle)";
     private SelectionKey key;
 
-    Listener(ContextImpl ctx, ServiceThread pt, InetSocketAddress address) throws IOException {
+    Listener(ContextImpl ctx, ServiceThread pt, InetSocketAddress address, boolean tls) throws IOException {
         this.ctx = ctx;
         this.pt = pt;
         this.address = address;
+        this.tls = tls;
         this.ssc = ServerSocketChannel.open();
         this.resumeAccept = new Timer(() -> {
             if (key != null && key.isValid()) {
@@ -75,6 +79,25 @@ final class Listener implements Selectable {
 
     InetSocketAddress address() {
         return address;
+    }
+
+    /** True when this port speaks TLS. */
+    boolean isTls() {
+        return tls;
+    }
+
+    /** The TLS server side now, or null when TLS cannot be served (see {@link #tlsProblem()}). */
+    org.lws4j.api.TlsProvider.Server tlsServer() {
+        return tlsServer;
+    }
+
+    String tlsProblem() {
+        return tlsProblem;
+    }
+
+    void setTls(org.lws4j.api.TlsProvider.Server server, String problem) {
+        this.tlsServer = server;
+        this.tlsProblem = problem;
     }
 
     /** The port actually bound (useful when configured as 0 in tests). */

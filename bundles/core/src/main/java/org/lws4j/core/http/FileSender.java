@@ -49,6 +49,9 @@ final class FileSender {
      * socket is full (the caller waits for writeable) or the connection closed.
      */
     boolean pump(ConnectionImpl c) throws IOException {
+        if (!c.canSendFiles()) {
+            return pumpThroughBuffers(c);
+        }
         while (position < end) {
             long n = c.sendFile(fc, position, Math.min(SLICE, end - position));
             if (n < 0) {
@@ -61,6 +64,28 @@ final class FileSender {
                 return false;
             }
             position += n;
+        }
+        return true;
+    }
+
+    /** Over TLS: read a slice, hand it to the connection, and wait whenever it queues. */
+    private boolean pumpThroughBuffers(ConnectionImpl c) throws IOException {
+        while (position < end) {
+            if (c.queuedBytes() > 0 || c.isClosed()) {
+                return false;
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(64 * 1024, end - position));
+            while (b.hasRemaining()) {
+                int n = fc.read(b, position + b.position());
+                if (n < 0) {
+                    throw new IOException("file shrank while being sent");
+                }
+            }
+            b.flip();
+            position += b.remaining();
+            if (!c.send(b)) {
+                return false;
+            }
         }
         return true;
     }

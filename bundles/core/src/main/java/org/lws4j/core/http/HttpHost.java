@@ -11,4 +11,7 @@ public interface HttpHost {
 
     /** The best extension service of that name now, or null. */
     Extension extension(String name);
+
+    /** The TLS vhost of that name, for plain vhosts that redirect to their TLS twin; or null. */
+    org.lws4j.core.vhost.VhostImpl tlsTwin(String name);
 }

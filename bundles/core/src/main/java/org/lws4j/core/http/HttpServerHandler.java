@@ -233,6 +233,16 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             return;
         }
         conn.setVhost(vhost);
+        if (conn.isSecure()) {
+            String sni = conn.endpoint().sniHost();
+            if (sni != null && VhostMatcher.match(candidates, sni) != vhost) {
+                refuse(421, "TLS SNI named " + sni + " but Host names " + hostName);
+                return;
+            }
+        } else if (vhost.config().flagOption("redirect-http", false)) {
+            redirectToTls(vhost, hostName);
+            return;
+        }
 
         String expect = head.header("expect");
         if (expect != null) {
@@ -323,6 +333,18 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
                 d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
         conn.setHandler(new WsHandler(conn, head, cfg, false, d.extensions()));
+    }
+
+    /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */
+    private void redirectToTls(VhostImpl vhost, String hostHeader) {
+        VhostImpl twin = host.tlsTwin(vhost.name());
+        if (twin == null) {
+            refuse(404, "redirect-http is set but vhost " + vhost.name() + " has no TLS twin");
+            return;
+        }
+        String h = VhostMatcher.hostName(hostHeader);
+        String authority = (h == null ? vhost.name() : h) + (twin.port() == 443 ? "" : ":" + twin.port());
+        redirectTo(301, "https://" + authority + ex.head.target());
     }
 
     /** Sets up the request body's framing; false if the framing is bad (already answered). */

@@ -41,6 +41,7 @@ public final class ConnectionImpl implements Connection, Selectable {
     private final long id;
     private final ServiceThread pt;
     private final ConnectionHost host;
+    private final Endpoint ep;
     private final SocketChannel ch;
     private final InetSocketAddress peer;
     private final InetSocketAddress local;
@@ -68,11 +69,12 @@ public final class ConnectionImpl implements Connection, Selectable {
     private Timer userTimeout;
     private Timer userTimer;
 
-    public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, SocketChannel ch) throws IOException {
+    public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, Endpoint ep) throws IOException {
         this.id = id;
         this.pt = pt;
         this.host = host;
-        this.ch = ch;
+        this.ep = ep;
+        this.ch = ep.socket();
         this.peer = (InetSocketAddress) ch.getRemoteAddress();
         this.local = (InetSocketAddress) ch.getLocalAddress();
     }
@@ -96,6 +98,7 @@ public final class ConnectionImpl implements Connection, Selectable {
         if ((ready & SelectionKey.OP_READ) != 0 && state != State.CLOSED) {
             handleReadable();
         }
+        updateInterest();
     }
 
     private void handleReadable() {
@@ -104,7 +107,10 @@ public final class ConnectionImpl implements Connection, Selectable {
             buf.clear();
             int n;
             try {
-                n = ch.read(buf);
+                n = ep.read(buf);
+            } catch (org.lws4j.core.tls.TlsEndpoint.NotTlsException e) {
+                notTls(e);
+                return;
             } catch (IOException e) {
                 closeNow("read failed: " + e.getMessage());
                 return;
@@ -133,6 +139,9 @@ public final class ConnectionImpl implements Connection, Selectable {
             if (n < buf.capacity()) {
                 return;
             }
+        }
+        if (state == State.OPEN && rxEnabled() && ep.hasBufferedInput()) {
+            pt.execute(this::handleReadable); // a fair share per turn; the rest next turn
         }
     }
 
@@ -188,7 +197,13 @@ public final class ConnectionImpl implements Connection, Selectable {
             return;
         }
         handler.onRxResumed();
-        if (state != State.OPEN || !rxEnabled() || stash == null) {
+        if (state != State.OPEN || !rxEnabled()) {
+            return;
+        }
+        if (stash == null) {
+            if (ep.hasBufferedInput()) {
+                handleReadable(); // TLS may hold decrypted input no socket event will announce
+            }
             return;
         }
         ByteBuffer b = stash;
@@ -204,16 +219,25 @@ public final class ConnectionImpl implements Connection, Selectable {
     }
 
     private void handleWritable() {
-        if (!out.isEmpty()) {
-            try {
-                bytesOut += out.flush(ch);
-            } catch (IOException e) {
-                closeNow("write failed: " + e.getMessage());
+        try {
+            if (!ep.flush()) {
                 return;
+            }
+            if (ep.hasBufferedInput() && state != State.CLOSED && (rxEnabled() || closing())) {
+                handleReadable(); // the endpoint's own traffic may have freed input it holds
+                if (state == State.CLOSED) {
+                    return;
+                }
             }
             if (!out.isEmpty()) {
-                return;
+                bytesOut += out.flush(ep);
+                if (!out.isEmpty() || !ep.flush()) {
+                    return;
+                }
             }
+        } catch (IOException e) {
+            closeNow("write failed: " + e.getMessage());
+            return;
         }
         if (state == State.FLUSHING) {
             halfClose();
@@ -236,7 +260,7 @@ public final class ConnectionImpl implements Connection, Selectable {
         }
         if (out.isEmpty()) {
             try {
-                bytesOut += ch.write(bufs);
+                bytesOut += ep.write(bufs);
             } catch (IOException e) {
                 closeNow("write failed: " + e.getMessage());
                 return false;
@@ -255,7 +279,7 @@ public final class ConnectionImpl implements Connection, Selectable {
         if (state != State.OPEN) {
             return -1;
         }
-        if (!out.isEmpty()) {
+        if (!out.isEmpty() || ep.hasPendingOutput()) {
             return 0;
         }
         long n;
@@ -277,7 +301,7 @@ public final class ConnectionImpl implements Connection, Selectable {
         if (state == State.LINGER || state == State.FLUSHING || rxEnabled()) {
             ops |= SelectionKey.OP_READ;
         }
-        if (!out.isEmpty() || (wantWriteable && state == State.OPEN)) {
+        if (!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && state == State.OPEN)) {
             ops |= SelectionKey.OP_WRITE;
         }
         if (key.interestOps() != ops) {
@@ -307,7 +331,7 @@ public final class ConnectionImpl implements Connection, Selectable {
     private void halfClose() {
         state = State.LINGER;
         try {
-            ch.shutdownOutput();
+            ep.shutdownOutput();
         } catch (IOException e) {
             closeNow(closeWhy);
             return;
@@ -326,7 +350,7 @@ public final class ConnectionImpl implements Connection, Selectable {
             key.cancel();
         }
         try {
-            ch.close();
+            ep.close();
         } catch (IOException ignored) {
             // nothing more to do with it
         }
@@ -546,7 +570,32 @@ public final class ConnectionImpl implements Connection, Selectable {
 
     @Override
     public boolean isSecure() {
-        return false;
+        return ep.isSecure();
+    }
+
+    /** The endpoint under this connection (plain or TLS). */
+    public Endpoint endpoint() {
+        return ep;
+    }
+
+    /** True when files may go to the socket with zero-copy transfer. */
+    public boolean canSendFiles() {
+        return ep.canTransferFiles();
+    }
+
+    /** Plain bytes on a TLS port: a plain request gets a plain 400 saying so; noise is dropped. */
+    private void notTls(org.lws4j.core.tls.TlsEndpoint.NotTlsException e) {
+        if (e.looksLikeHttp()) {
+            String body = "This port speaks TLS: use https://\n";
+            String resp = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            try {
+                ch.write(ByteBuffer.wrap(resp.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        closeNow("plain bytes on a TLS port (" + e.getMessage() + ")");
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.lws4j.core.loop;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 
 /**
@@ -35,7 +34,7 @@ final class OutputQueue {
     }
 
     /** Writes as much as the channel takes; returns the byte count written. */
-    long flush(GatheringByteChannel ch) throws IOException {
+    long flush(Endpoint ch) throws IOException {
         long total = 0;
         while (!queue.isEmpty()) {
             int count = Math.min(queue.size(), 64);

@@ -77,29 +77,33 @@ public final class LwsComponent {
             log.err("config: %s", p);
         }
         ContextImpl c = new ContextImpl(cfg.global(), log);
+        if (dir != null) {
+            c.setConfigDir(Path.of(dir));
+        }
         c.start();
         for (VhostConfig vc : cfg.vhosts()) {
             c.addVhost(vc);
         }
-        synchronized (lock) {
-            ctx = c;
-        }
-        // protocols that arrived before the context existed
+        // services that arrived before the context existed; later ones go to it directly
+        org.lws4j.api.TlsProvider earlyTls;
         List<Map.Entry<Protocol, Map<String, Object>>> early;
-        synchronized (lock) {
-            early = new ArrayList<>(pending.entrySet());
-            pending.clear();
-        }
-        for (Map.Entry<Protocol, Map<String, Object>> e : early) {
-            add(c, e.getKey(), e.getValue());
-        }
         List<Map.Entry<org.lws4j.api.Extension, Map<String, Object>>> earlyExt;
         synchronized (lock) {
+            ctx = c;
+            earlyTls = tls;
+            early = new ArrayList<>(pending.entrySet());
+            pending.clear();
             earlyExt = new ArrayList<>(pendingExtensions.entrySet());
             pendingExtensions.clear();
         }
+        if (earlyTls != null) {
+            c.setTlsProvider(earlyTls);
+        }
         for (Map.Entry<org.lws4j.api.Extension, Map<String, Object>> e : earlyExt) {
             addExtension(c, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<Protocol, Map<String, Object>> e : early) {
+            add(c, e.getKey(), e.getValue());
         }
         tracker = new BundleConfigTracker(bc, c, log, loader);
         tracker.open();
@@ -246,6 +250,37 @@ public final class LwsComponent {
         Object rank = props.get(Constants.SERVICE_RANKING);
         Object id = props.get(Constants.SERVICE_ID);
         c.addExtension((String) n, e, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
+    }
+
+    // ---- TLS ---------------------------------------------------------------------------------
+
+    private org.lws4j.api.TlsProvider tls;
+
+    @Reference(service = org.lws4j.api.TlsProvider.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindTls(org.lws4j.api.TlsProvider p) {
+        ContextImpl c;
+        synchronized (lock) {
+            tls = p;
+            c = ctx;
+        }
+        if (c != null) {
+            c.setTlsProvider(p);
+        }
+    }
+
+    void unbindTls(org.lws4j.api.TlsProvider p) {
+        ContextImpl c;
+        synchronized (lock) {
+            if (tls != p) {
+                return; // already replaced by a better-ranked provider
+            }
+            tls = null;
+            c = ctx;
+        }
+        if (c != null) {
+            c.setTlsProvider(null);
+        }
     }
 
     // ---- log emitters ------------------------------------------------------------------------

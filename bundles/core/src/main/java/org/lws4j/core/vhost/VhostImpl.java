@@ -114,7 +114,7 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
 
     @Override
     public boolean isSecure() {
-        return false;
+        return config.options().containsKey("host-ssl-cert");
     }
 
     @Override
