@@ -64,6 +64,12 @@ public final class WsHandler extends RoleHandler {
     private boolean curFinal;
     private long curRemaining;
 
+    // idle pings (ws-pingpong-secs)
+    private final long pingNanos;
+    private org.lws4j.core.loop.Timer pingTimer;
+    private long lastRx = System.nanoTime();
+    private boolean pingOutstanding;
+
     // sending
     private boolean txMsgOpen;
     private boolean txTransformed;
@@ -92,6 +98,7 @@ public final class WsHandler extends RoleHandler {
         this.rxSize = rx > 0 ? rx : DEFAULT_RX;
         this.maxFrame = cfg.wsMaxFrameSize();
         this.maxMessage = cfg.wsMaxMessageSize();
+        this.pingNanos = TimeUnit.SECONDS.toNanos(cfg.wsPingPongSecs());
     }
 
     @Override
@@ -102,6 +109,10 @@ public final class WsHandler extends RoleHandler {
     @Override
     public void onStart() {
         conn.setRoleDeadline(0);
+        if (pingNanos > 0) {
+            pingTimer = new org.lws4j.core.loop.Timer(this::pingTick);
+            conn.thread().timers().schedule(pingTimer, System.nanoTime() + pingNanos);
+        }
         Result r = conn.call(client ? Reason.CLIENT_ESTABLISHED : Reason.ESTABLISHED, null);
         established = true;
         head = null; // lws frees header information after ESTABLISHED
@@ -112,8 +123,35 @@ public final class WsHandler extends RoleHandler {
 
     // ---- receiving -----------------------------------------------------------------------------
 
+    /**
+     * lws's ws-pingpong-secs: a connection silent that long gets a ping; one still silent a
+     * period later (no pong, nothing at all) is taken for dead and closed.
+     */
+    private void pingTick() {
+        if (state != State.OPEN || !conn.isOpen()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long idle = now - lastRx;
+        if (idle < pingNanos) {
+            conn.thread().timers().schedule(pingTimer, lastRx + pingNanos);
+            return;
+        }
+        if (pingOutstanding) {
+            conn.closeNow("no pong within " + (pingNanos / 1_000_000_000L) + " s of our ping");
+            return;
+        }
+        pingOutstanding = true;
+        sendFrame(FrameHeader.OP_PING, true, ByteBuffer.wrap(new byte[] {'l', 'w', 's'}));
+        conn.thread().timers().schedule(pingTimer, now + pingNanos);
+    }
+
     @Override
     public void onData(ByteBuffer in) {
+        if (pingNanos > 0 && in.hasRemaining()) {
+            lastRx = System.nanoTime();
+            pingOutstanding = false;
+        }
         while (conn.isOpen()) {
             if (state == State.OPEN && conn.rxUserPaused()) {
                 return; // flow control: the bytes stay queued in the connection
@@ -584,6 +622,9 @@ public final class WsHandler extends RoleHandler {
 
     @Override
     public void onClosed(String why) {
+        if (pingTimer != null) {
+            conn.thread().timers().cancel(pingTimer);
+        }
         deliverClosed();
         for (WsUpgrade.Agreed a : agreed) {
             try {

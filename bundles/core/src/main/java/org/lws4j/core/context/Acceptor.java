@@ -1,0 +1,184 @@
+package org.lws4j.core.context;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.management.ObjectName;
+
+import org.lws4j.api.Log;
+import org.lws4j.api.TlsProvider;
+import org.lws4j.core.config.ContextConfig;
+import org.lws4j.core.http.HttpServerHandler;
+import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.loop.Endpoint;
+import org.lws4j.core.loop.PlainEndpoint;
+import org.lws4j.core.loop.ServiceThread;
+import org.lws4j.core.tls.TlsEndpoint;
+
+/**
+ * Takes accepted sockets: counts them against the connection limit (from the process's file
+ * descriptor limit, as lws does, or {@code fd-limit-per-thread}), refuses past it, sets TCP
+ * options and keepalive, puts TLS under them where the port speaks TLS, and hands each to the
+ * service thread with the fewest connections. Called on service thread 0; the counts are atomic.
+ */
+final class Acceptor {
+    private static final long ONE_SECOND = 1_000_000_000L;
+
+    private final ContextImpl ctx;
+    private final ContextConfig config;
+    private final Log log;
+    private final List<ServiceThread> threads;
+    private final int maxConnections;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile long lastRefusalLog;
+    private volatile long lastTlsRefusalLog;
+
+    Acceptor(ContextImpl ctx, ContextConfig config, Log log, List<ServiceThread> threads) {
+        this.ctx = ctx;
+        this.config = config;
+        this.log = log;
+        this.threads = threads;
+        this.maxConnections = computeMaxConnections(config, threads.size());
+    }
+
+    int maxConnections() {
+        return maxConnections;
+    }
+
+    int open() {
+        return open.get();
+    }
+
+    /** A connection went away. */
+    void closed() {
+        open.decrementAndGet();
+    }
+
+    /** A socket was accepted on {@code l}: give it to the least busy thread, or refuse it. */
+    void accepted(SocketChannel ch, Listener l, boolean stopped) {
+        if (open.incrementAndGet() > maxConnections || stopped) {
+            open.decrementAndGet();
+            long now = System.nanoTime();
+            if (now - lastRefusalLog > ONE_SECOND) {
+                lastRefusalLog = now;
+                log.notice("connection limit %d reached: refusing new connections", maxConnections);
+            }
+            closeQuietly(ch);
+            return;
+        }
+        ServiceThread pt = threads.get(0);
+        for (ServiceThread t : threads) {
+            if (t.connectionCount() < pt.connectionCount()) {
+                pt = t;
+            }
+        }
+        pt.reserveSlot();
+        Endpoint ep;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            applyKeepalive(ch);
+            ep = endpointFor(ch, l);
+        } catch (IOException | RuntimeException e) {
+            if (l.isTls()) {
+                long now = System.nanoTime();
+                if (now - lastTlsRefusalLog > ONE_SECOND) {
+                    lastTlsRefusalLog = now;
+                    log.warn("TLS port %s refuses connections: %s", l.address(), e.getMessage());
+                }
+            }
+            pt.releaseSlot();
+            open.decrementAndGet();
+            closeQuietly(ch);
+            return;
+        }
+        long id = ids.incrementAndGet();
+        ServiceThread target = pt;
+        Runnable reg = () -> {
+            try {
+                ConnectionImpl c = new ConnectionImpl(id, target, ctx, ep);
+                c.register(new HttpServerHandler(c, ctx, l.vhosts()));
+            } catch (IOException | RuntimeException e) {
+                target.releaseSlot();
+                open.decrementAndGet();
+                closeQuietly(ch);
+                log.warn("could not register accepted connection: %s", e);
+            }
+        };
+        if (target.isOwner()) {
+            reg.run();
+        } else {
+            target.execute(reg);
+        }
+    }
+
+    /** Plain TCP, or TLS with an engine from the listener's TLS server (refused when there is none). */
+    private static Endpoint endpointFor(SocketChannel ch, Listener l) throws IOException {
+        if (!l.isTls()) {
+            return new PlainEndpoint(ch);
+        }
+        TlsProvider.Server server = l.tlsServer();
+        if (server == null) {
+            throw new IOException(l.tlsProblem());
+        }
+        InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+        return new TlsEndpoint(ch, server.newEngine(peer.getHostString(), peer.getPort()), server);
+    }
+
+    private void applyKeepalive(SocketChannel ch) throws IOException {
+        if (config.kaTime() <= 0) {
+            return;
+        }
+        ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        // per-socket tuning where the platform has it (Linux); looked up by name so the bundle
+        // does not import jdk.net
+        setIntOption(ch, "TCP_KEEPIDLE", config.kaTime());
+        setIntOption(ch, "TCP_KEEPINTERVAL", config.kaInterval());
+        setIntOption(ch, "TCP_KEEPCOUNT", config.kaProbes());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void setIntOption(SocketChannel ch, String name, int value) throws IOException {
+        if (value <= 0) {
+            return;
+        }
+        for (SocketOption<?> o : ch.supportedOptions()) {
+            if (o.name().equals(name) && o.type() == Integer.class) {
+                ch.setOption((SocketOption<Integer>) o, value);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // refused anyway
+        }
+    }
+
+    private static int computeMaxConnections(ContextConfig cfg, int threads) {
+        if (cfg.fdLimitPerThread() > 0) {
+            return cfg.fdLimitPerThread() * threads;
+        }
+        try {
+            ObjectName os = new ObjectName("java.lang:type=OperatingSystem");
+            long max = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(os, "MaxFileDescriptorCount")).longValue();
+            long inUse = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(os, "OpenFileDescriptorCount")).longValue();
+            // as lws does: what the process may open, minus what is open now, minus room for
+            // selectors, listeners, files being served and the application's own
+            long room = max - inUse - 32 - 4L * threads;
+            return (int) Math.max(16, Math.min(Integer.MAX_VALUE, room));
+        } catch (Exception | LinkageError e) {
+            return 1024;
+        }
+    }
+}

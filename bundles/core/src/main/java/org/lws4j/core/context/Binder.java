@@ -1,0 +1,139 @@
+package org.lws4j.core.context;
+
+import java.util.List;
+
+import org.lws4j.api.Extension;
+import org.lws4j.api.Log;
+import org.lws4j.api.Protocol;
+import org.lws4j.api.Reason;
+import org.lws4j.api.Result;
+import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.loop.ServiceThread;
+import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.core.vhost.VhostProtocolImpl;
+import org.lws4j.core.ws.WsHandler;
+
+/**
+ * The live binding of protocol services to the vhosts that offer their names (DESIGN.md,
+ * "Hot-plug contract"), and the extension services handshakes may negotiate. Each vhost binds
+ * the best service of each name it offers: PROTOCOL_INIT on service thread 0 before the binding
+ * is visible; on the way out the binding is hidden first, then every connection bound to it
+ * ends on its own thread (the role decides how: 1001, 503, ...), then PROTOCOL_DESTROY.
+ * Called with the context's change lock held; each step waits (bounded) for the threads.
+ */
+final class Binder {
+    private final List<VhostImpl> vhosts;
+    private final List<ServiceThread> threads;
+    private final Steps steps;
+    private final Log log;
+    private final RankedServices<Protocol> protocols = new RankedServices<>();
+    private final RankedServices<Extension> extensions = new RankedServices<>();
+
+    Binder(List<VhostImpl> vhosts, List<ServiceThread> threads, Steps steps, Log log) {
+        this.vhosts = vhosts;
+        this.threads = threads;
+        this.steps = steps;
+        this.log = log;
+    }
+
+    // ---- protocols ---------------------------------------------------------------------------
+
+    void addProtocol(String name, Protocol p, int ranking, long serviceId) {
+        protocols.add(name, p, ranking, serviceId);
+        rebind(name);
+    }
+
+    void removeProtocol(String name, Protocol p) {
+        if (protocols.remove(name, p)) {
+            rebind(name);
+        }
+    }
+
+    /** Binds, on a new vhost, every protocol it offers that is registered now. */
+    void bindAll(VhostImpl v) {
+        for (String name : v.protocolNames()) {
+            Protocol p = protocols.best(name);
+            if (p != null) {
+                bind(v, name, p);
+            }
+        }
+    }
+
+    /** Ends every binding of a vhost that is going away. */
+    void retireAll(VhostImpl v) {
+        for (VhostProtocolImpl b : v.bindings()) {
+            retire(b);
+        }
+    }
+
+    private void rebind(String name) {
+        Protocol best = protocols.best(name);
+        for (VhostImpl v : vhosts) {
+            if (!v.protocolNames().contains(name)) {
+                continue;
+            }
+            VhostProtocolImpl cur = v.binding(name);
+            if (cur != null && cur.protocol() == best) {
+                continue;
+            }
+            if (best != null) {
+                bind(v, name, best);
+            }
+            if (cur != null) {
+                retire(cur);
+            }
+        }
+    }
+
+    private void bind(VhostImpl v, String name, Protocol p) {
+        VhostProtocolImpl b = v.newBinding(name, p);
+        Boolean ok = steps.on(threads.get(0), () -> b.callVhost(Reason.PROTOCOL_INIT, null) != Result.CLOSE);
+        if (!Boolean.TRUE.equals(ok)) {
+            log.err("protocol %s refused to bind on vhost %s (PROTOCOL_INIT returned CLOSE)", name, v.name());
+            return;
+        }
+        v.install(b);
+        log.notice("vhost %s: protocol %s bound", v.name(), name);
+    }
+
+    private void retire(VhostProtocolImpl b) {
+        VhostImpl v = b.vhostImpl();
+        v.uninstall(b);
+        steps.onAll(threads, pt -> {
+            for (ConnectionImpl c : b.connectionsOn(pt)) {
+                c.handler().onUnbind();
+            }
+        });
+        steps.on(threads.get(0), () -> {
+            b.callVhost(Reason.PROTOCOL_DESTROY, null);
+            return null;
+        });
+        log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
+    }
+
+    // ---- extensions --------------------------------------------------------------------------
+
+    void addExtension(String name, Extension e, int ranking, long serviceId) {
+        extensions.add(name, e, ranking, serviceId);
+        log.notice("extension %s available", name);
+    }
+
+    /** No longer negotiated; connections that use it are closed with 1001 on their threads. */
+    void removeExtension(String name, Extension e) {
+        if (!extensions.remove(name, e)) {
+            return;
+        }
+        steps.onAll(threads, pt -> {
+            for (ConnectionImpl c : pt.connections()) {
+                if (c.handler() instanceof WsHandler && ((WsHandler) c.handler()).uses(e)) {
+                    c.handler().onUnbind();
+                }
+            }
+        });
+        log.notice("extension %s gone", name);
+    }
+
+    Extension extension(String name) {
+        return extensions.best(name);
+    }
+}

@@ -1,0 +1,189 @@
+package org.lws4j.core.context;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.lws4j.api.Log;
+import org.lws4j.api.TlsConfigException;
+import org.lws4j.api.TlsProvider;
+import org.lws4j.core.loop.ServiceThread;
+import org.lws4j.core.vhost.VhostImpl;
+
+/**
+ * The listen sockets, one per address and port however many vhosts share it, owned by service
+ * thread 0; and for TLS ports, their server side from the TLS provider, rebuilt whenever the
+ * provider or the port's vhosts change. Called with the context's change lock held.
+ */
+final class ListenerTable {
+    private static final String NO_PROVIDER = "no TLS provider is installed (the lws4j tls bundle)";
+
+    private final ContextImpl ctx;
+    private final ServiceThread pt0;
+    private final Steps steps;
+    private final Log log;
+    /** Touched on thread 0 only. */
+    private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
+    private volatile TlsProvider tlsProvider;
+    private volatile Path configDir;
+
+    ListenerTable(ContextImpl ctx, ServiceThread pt0, Steps steps, Log log) {
+        this.ctx = ctx;
+        this.pt0 = pt0;
+        this.steps = steps;
+        this.log = log;
+    }
+
+    /** Opens or joins the listener for {@code v}; null when listening, else why not. */
+    String join(VhostImpl v) {
+        InetSocketAddress addr;
+        try {
+            addr = listenAddress(v.iface(), v.port());
+        } catch (IOException e) {
+            return "interface " + v.iface() + ": " + e.getMessage();
+        }
+        String err = steps.on(pt0, () -> joinOnThread(v, addr));
+        if (err == null && v.isSecure()) {
+            refreshTls();
+        }
+        return err == null ? null : "cannot listen on " + addr + ": " + err;
+    }
+
+    void leave(VhostImpl v) {
+        steps.on(pt0, () -> {
+            for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+                Listener l = it.next().getValue();
+                if (l.vhosts().remove(v) && l.vhosts().isEmpty()) {
+                    l.close();
+                    it.remove();
+                    log.notice("stopped listening on %s", l.address());
+                }
+            }
+            return null;
+        });
+        if (v.isSecure()) {
+            refreshTls();
+        }
+    }
+
+    private String joinOnThread(VhostImpl v, InetSocketAddress addr) {
+        Listener l = listeners.get(addr);
+        if (l != null && l.isTls() != v.isSecure()) {
+            return "the port already serves " + (l.isTls() ? "TLS" : "plain HTTP") + " for other vhosts";
+        }
+        if (l == null) {
+            try {
+                l = new Listener(ctx, pt0, addr, v.isSecure());
+                l.register();
+            } catch (IOException e) {
+                if (l != null) {
+                    l.close();
+                }
+                return e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            listeners.put(addr, l);
+            log.notice("listening on %s%s", addr, l.isTls() ? " (TLS)" : "");
+        }
+        l.vhosts().add(v);
+        return null;
+    }
+
+    /** The port {@code v} listens on, or -1 when it does not listen. */
+    int boundPort(VhostImpl v) {
+        Integer port = steps.on(pt0, () -> {
+            for (Listener l : listeners.values()) {
+                if (l.vhosts().contains(v)) {
+                    return l.boundPort();
+                }
+            }
+            return -1;
+        });
+        return port == null ? -1 : port;
+    }
+
+    private static InetSocketAddress listenAddress(String iface, int port) throws IOException {
+        if (iface == null || iface.isBlank()) {
+            return new InetSocketAddress(port);
+        }
+        NetworkInterface ni = NetworkInterface.getByName(iface);
+        if (ni == null) {
+            return new InetSocketAddress(InetAddress.getByName(iface), port);
+        }
+        InetAddress v6 = null;
+        for (var e = ni.getInetAddresses(); e.hasMoreElements(); ) {
+            InetAddress a = e.nextElement();
+            if (a instanceof Inet4Address) {
+                return new InetSocketAddress(a, port);
+            }
+            v6 = v6 == null ? a : v6;
+        }
+        if (v6 == null) {
+            throw new IOException("interface " + iface + " has no address");
+        }
+        return new InetSocketAddress(v6, port);
+    }
+
+    // ---- TLS ---------------------------------------------------------------------------------
+
+    void setConfigDir(Path dir) {
+        configDir = dir;
+    }
+
+    void setTlsProvider(TlsProvider p) {
+        tlsProvider = p;
+        refreshTls();
+    }
+
+    /** Gives every TLS port a server side from the provider, or the reason it has none. */
+    private void refreshTls() {
+        TlsProvider p = tlsProvider;
+        List<Listener> tls = steps.on(pt0, () -> {
+            List<Listener> l = new ArrayList<>();
+            for (Listener x : listeners.values()) {
+                if (x.isTls()) {
+                    l.add(x);
+                }
+            }
+            return l;
+        });
+        for (Listener l : tls == null ? List.<Listener>of() : tls) {
+            if (p == null) {
+                l.setTls(null, NO_PROVIDER);
+                log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
+                continue;
+            }
+            List<TlsProvider.VhostTls> specs = new ArrayList<>();
+            for (VhostImpl v : l.vhosts()) {
+                specs.add(new TlsProvider.VhostTls(v.name(), resolvedTlsOptions(v)));
+            }
+            try {
+                l.setTls(p.server(specs), null);
+                log.notice("TLS on %s for %s", l.address(), specs.stream().map(TlsProvider.VhostTls::name).toList());
+            } catch (TlsConfigException | RuntimeException e) {
+                l.setTls(null, e.getMessage());
+                log.err("TLS port %s cannot serve: %s", l.address(), e.getMessage());
+            }
+        }
+    }
+
+    /** A vhost's options with relative certificate, key and CA paths made absolute under the config folder. */
+    private Map<String, String> resolvedTlsOptions(VhostImpl v) {
+        Map<String, String> o = new LinkedHashMap<>(v.config().options());
+        Path base = configDir;
+        for (String k : List.of("host-ssl-cert", "host-ssl-key", "host-ssl-ca")) {
+            String path = o.get(k);
+            if (path != null && base != null && !Path.of(path).isAbsolute()) {
+                o.put(k, base.resolve(path).toString());
+            }
+        }
+        return o;
+    }
+}

@@ -1,0 +1,452 @@
+package org.lws4j.core.loop;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import org.lws4j.core.tls.TlsEndpoint;
+
+/**
+ * The byte side of a connection: moves bytes between its {@link Endpoint} and its
+ * {@link RoleHandler}, keeps what the socket could not take and what the role could not take yet
+ * (flow control), and runs the close sequence. {@link ConnectionImpl} adds the meaning: the wsi
+ * API, the protocol binding and the timers a protocol sets.
+ *
+ * <p>Closing has three steps: {@link #closeAfterFlush} lets queued output drain, then half-closes
+ * and reads until the peer's FIN or a short linger timeout so a response is not lost to a reset;
+ * {@link #closeNow} ends it at once and delivers the role's last callback. Everything here runs
+ * on the connection's service thread.
+ */
+abstract class Wire implements Selectable {
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int READS_PER_TURN = 4;
+
+    protected enum State { OPEN, FLUSHING, LINGER, CLOSED }
+
+    protected final ServiceThread pt;
+    protected final Endpoint ep;
+    protected final SocketChannel ch;
+    private final OutputQueue out = new OutputQueue();
+    private SelectionKey key;
+    protected RoleHandler handler;
+    protected volatile State state = State.OPEN;
+    private String closeWhy;
+
+    private boolean wantWriteable;
+    private boolean rxHeld;
+    private boolean rxUserPaused;
+    private ByteBuffer stash;
+    private boolean redeliveryPosted;
+
+    private long bytesIn;
+    private long bytesOut;
+    private Timer roleTimer;
+
+    Wire(ServiceThread pt, Endpoint ep) {
+        this.pt = pt;
+        this.ep = ep;
+        this.ch = ep.socket();
+    }
+
+    /** Registers with the thread's selector and starts {@code first}. On the service thread. */
+    public void register(RoleHandler first) throws IOException {
+        key = ch.register(pt.selector(), SelectionKey.OP_READ, this);
+        handler = first;
+        registered();
+        first.onStart();
+    }
+
+    /** The connection joined its thread's selector. */
+    protected abstract void registered();
+
+    // ---- byte movement -------------------------------------------------------------------------
+
+    @Override
+    public void onSelected(SelectionKey k) {
+        int ready = k.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0 && state != State.CLOSED) {
+            handleWritable();
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && state != State.CLOSED) {
+            handleReadable();
+        }
+        updateInterest();
+    }
+
+    private void handleReadable() {
+        ByteBuffer buf = pt.readBuffer();
+        for (int i = 0; i < READS_PER_TURN && state != State.CLOSED && (rxEnabled() || closing()); i++) {
+            buf.clear();
+            int n;
+            try {
+                n = ep.read(buf);
+            } catch (TlsEndpoint.NotTlsException e) {
+                notTls(e);
+                return;
+            } catch (IOException e) {
+                closeNow("read failed: " + e.getMessage());
+                return;
+            }
+            if (n < 0) {
+                if (state == State.LINGER || state == State.FLUSHING) {
+                    closeNow(closeWhy);
+                } else {
+                    handler.onEof();
+                }
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            bytesIn += n;
+            buf.flip();
+            if (state == State.LINGER || state == State.FLUSHING) {
+                continue; // discarding until the peer's FIN
+            }
+            handler.onData(buf);
+            if (buf.hasRemaining() && state != State.CLOSED) {
+                keep(buf);
+                return;
+            }
+            if (n < buf.capacity()) {
+                return;
+            }
+        }
+        if (state == State.OPEN && rxEnabled() && ep.hasBufferedInput()) {
+            pt.execute(this::handleReadable); // a fair share per turn; the rest next turn
+        }
+    }
+
+    private void keep(ByteBuffer rest) {
+        ByteBuffer copy;
+        if (stash != null && stash.hasRemaining()) {
+            copy = ByteBuffer.allocate(stash.remaining() + rest.remaining());
+            copy.put(stash).put(rest).flip();
+        } else {
+            copy = ByteBuffer.allocate(rest.remaining());
+            copy.put(rest).flip();
+        }
+        stash = copy;
+        if (!rxHeld && !rxUserPaused) {
+            // the handler left bytes without pausing: hold them until it asks for more
+            rxHeld = true;
+        }
+        updateInterest();
+    }
+
+    protected boolean rxEnabled() {
+        return !rxHeld && !rxUserPaused;
+    }
+
+    /** Flushing or lingering toward a close: input is read and dropped until the peer's FIN. */
+    private boolean closing() {
+        return state == State.FLUSHING || state == State.LINGER;
+    }
+
+    /** The role stops reading (the protocol's flow control is separate). */
+    public void holdRx() {
+        rxHeld = true;
+        updateInterest();
+    }
+
+    /** The role reads again; bytes it left behind are offered first, from a fresh loop turn. */
+    public void resumeRx() {
+        rxHeld = false;
+        scheduleRedelivery();
+        updateInterest();
+    }
+
+    protected void scheduleRedelivery() {
+        if (!redeliveryPosted && state == State.OPEN) {
+            redeliveryPosted = true;
+            pt.execute(this::redeliver);
+        }
+    }
+
+    private void redeliver() {
+        redeliveryPosted = false;
+        if (state != State.OPEN || !rxEnabled()) {
+            return;
+        }
+        handler.onRxResumed();
+        if (state != State.OPEN || !rxEnabled()) {
+            return;
+        }
+        if (stash == null) {
+            if (ep.hasBufferedInput()) {
+                handleReadable(); // TLS may hold decrypted input no socket event will announce
+            }
+            return;
+        }
+        ByteBuffer b = stash;
+        stash = null;
+        handler.onData(b);
+        if (b.hasRemaining() && state != State.CLOSED) {
+            stash = b;
+            if (rxEnabled()) {
+                rxHeld = true;
+            }
+        }
+        updateInterest();
+    }
+
+    private void handleWritable() {
+        try {
+            if (!ep.flush()) {
+                return;
+            }
+            if (ep.hasBufferedInput() && state != State.CLOSED && (rxEnabled() || closing())) {
+                handleReadable(); // the endpoint's own traffic may have freed input it holds
+                if (state == State.CLOSED) {
+                    return;
+                }
+            }
+            if (!out.isEmpty()) {
+                bytesOut += out.flush(ep);
+                if (!out.isEmpty() || !ep.flush()) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            closeNow("write failed: " + e.getMessage());
+            return;
+        }
+        if (state == State.FLUSHING) {
+            halfClose();
+            return;
+        }
+        if (wantWriteable && state == State.OPEN) {
+            wantWriteable = false;
+            handler.onWriteable();
+        }
+        updateInterest();
+    }
+
+    /**
+     * Sends the buffers, in order: as much as the socket takes now, the rest copied and queued.
+     * Returns false when the connection no longer sends.
+     */
+    public boolean send(ByteBuffer... bufs) {
+        if (state != State.OPEN) {
+            return false;
+        }
+        if (out.isEmpty()) {
+            try {
+                bytesOut += ep.write(bufs);
+            } catch (IOException e) {
+                closeNow("write failed: " + e.getMessage());
+                return false;
+            }
+        }
+        out.addCopies(bufs);
+        updateInterest();
+        return true;
+    }
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code position} straight to the socket
+     * (zero-copy), only when nothing else is queued. Returns the bytes sent, -1 if closed.
+     */
+    public long sendFile(FileChannel file, long position, long count) throws IOException {
+        if (state != State.OPEN) {
+            return -1;
+        }
+        if (!out.isEmpty() || ep.hasPendingOutput()) {
+            return 0;
+        }
+        long n;
+        try {
+            n = file.transferTo(position, count, ch);
+        } catch (IOException e) {
+            closeNow("write failed: " + e.getMessage());
+            return -1;
+        }
+        bytesOut += n;
+        return n;
+    }
+
+    protected void updateInterest() {
+        if (state == State.CLOSED || key == null || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (state == State.LINGER || state == State.FLUSHING || rxEnabled()) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && state == State.OPEN)) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    // ---- closing -------------------------------------------------------------------------------
+
+    /** Lets queued output drain, then half-closes and lingers; the role's last callback comes at the end. */
+    public void closeAfterFlush(String why) {
+        if (state != State.OPEN) {
+            return;
+        }
+        closeWhy = why;
+        state = State.FLUSHING;
+        wantWriteable = false;
+        stash = null; // nothing more will be parsed
+        if (out.isEmpty()) {
+            halfClose();
+        } else {
+            setRoleDeadline(LINGER_NANOS * 5);
+            updateInterest();
+        }
+    }
+
+    private void halfClose() {
+        state = State.LINGER;
+        try {
+            ep.shutdownOutput();
+        } catch (IOException e) {
+            closeNow(closeWhy);
+            return;
+        }
+        setRoleDeadline(LINGER_NANOS);
+        updateInterest();
+    }
+
+    /** Closes at once; the role gets its last callback. Safe to call more than once. */
+    public void closeNow(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            ep.close();
+        } catch (IOException ignored) {
+            // nothing more to do with it
+        }
+        cancel(roleTimer);
+        out.clear();
+        stash = null;
+        closed(why);
+    }
+
+    /** The socket is closed: the connection's own last steps (timers, callbacks, accounting). */
+    protected abstract void closed(String why);
+
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** True while the connection may still send (not flushing toward a close). */
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    // ---- timers --------------------------------------------------------------------------------
+
+    /** Sets the role's deadline {@code nanos} from now (0 cancels); the handler hears onRoleTimeout. */
+    public void setRoleDeadline(long nanos) {
+        if (nanos <= 0) {
+            cancel(roleTimer);
+            return;
+        }
+        if (roleTimer == null) {
+            roleTimer = new Timer(() -> {
+                if (state == State.LINGER || state == State.FLUSHING) {
+                    closeNow(closeWhy);
+                } else if (state == State.OPEN) {
+                    handler.onRoleTimeout();
+                }
+            });
+        }
+        pt.timers().schedule(roleTimer, System.nanoTime() + nanos);
+    }
+
+    protected void cancel(Timer t) {
+        if (t != null) {
+            pt.timers().cancel(t);
+        }
+    }
+
+    // ---- flags the protocol's calls set ------------------------------------------------------
+
+    /** Asks for the role's onWriteable once the socket can take more. */
+    protected void wantWriteable() {
+        if (state == State.OPEN) {
+            wantWriteable = true;
+            updateInterest();
+        }
+    }
+
+    /** The protocol's rx flow control: false stops reading, true resumes (held bytes first). */
+    protected void setUserRx(boolean receive) {
+        rxUserPaused = !receive;
+        if (receive) {
+            scheduleRedelivery();
+        }
+        updateInterest();
+    }
+
+    /** True while the protocol has stopped reading with rxFlowControl(false). */
+    public boolean rxUserPaused() {
+        return rxUserPaused;
+    }
+
+    /** Bytes queued and not yet taken by the socket. */
+    public long queuedBytes() {
+        return out.bytes();
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    /** The endpoint under this connection (plain or TLS). */
+    public Endpoint endpoint() {
+        return ep;
+    }
+
+    /** True when files may go to the socket with zero-copy transfer. */
+    public boolean canSendFiles() {
+        return ep.canTransferFiles();
+    }
+
+    public ServiceThread thread() {
+        return pt;
+    }
+
+    public RoleHandler handler() {
+        return handler;
+    }
+
+    /** Makes {@code h} the role (an upgrade) and starts it. */
+    public void setHandler(RoleHandler h) {
+        handler = h;
+        h.onStart();
+    }
+
+    /** Plain bytes on a TLS port: a plain request gets a plain 400 saying so; noise is dropped. */
+    private void notTls(TlsEndpoint.NotTlsException e) {
+        if (e.looksLikeHttp()) {
+            String body = "This port speaks TLS: use https://\n";
+            String resp = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            try {
+                ch.write(ByteBuffer.wrap(resp.getBytes(StandardCharsets.ISO_8859_1)));
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        closeNow("plain bytes on a TLS port (" + e.getMessage() + ")");
+    }
+}
