@@ -8,22 +8,15 @@ import java.util.concurrent.TimeUnit;
 import org.lws4j.api.HttpRequest;
 import org.lws4j.api.HttpResponse;
 import org.lws4j.api.LogLevel;
-import org.lws4j.api.Mount;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
 import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
-import org.lws4j.core.config.MountConfig;
 import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.HeaderPool;
 import org.lws4j.core.loop.RoleHandler;
-import org.lws4j.core.vhost.MountTable;
 import org.lws4j.core.vhost.VhostImpl;
-import org.lws4j.core.vhost.VhostMatcher;
-import org.lws4j.core.vhost.VhostProtocolImpl;
-import org.lws4j.core.ws.WsHandler;
-import org.lws4j.core.ws.WsUpgrade;
 
 /**
  * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
@@ -34,13 +27,13 @@ import org.lws4j.core.ws.WsUpgrade;
 public final class HttpServerHandler extends RoleHandler implements HeaderPool.Waiter {
     private enum Phase { IDLE, HEAD, BODY, RESPONDING }
 
-    private static final int RETRY_AFTER_SECS = 5;
-    private static final long DRAIN_LIMIT = 64 * 1024;
+    static final int RETRY_AFTER_SECS = 5;
 
     private final HttpHost host;
     private final List<VhostImpl> candidates;
     private final ContextConfig cfg;
     private final RequestHeadParser parser = new RequestHeadParser();
+    private final RequestRouter router;
     private Phase phase = Phase.IDLE;
     private Exchange ex;
     private int transactions;
@@ -54,6 +47,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         this.host = host;
         this.candidates = candidates;
         this.cfg = host.config();
+        this.router = new RequestRouter(this, conn, host, candidates);
     }
 
     @Override
@@ -221,166 +215,17 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         if (!frameBody(head)) {
             return;
         }
-        List<String> hosts = head.headers("host");
-        if (hosts.size() > 1 || (head.isHttp11() && hosts.isEmpty())) {
-            fail(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host header");
-            return;
-        }
-        String hostName = head.targetHost() != null ? head.targetHost() : (hosts.isEmpty() ? null : hosts.get(0));
-        VhostImpl vhost = VhostMatcher.match(candidates, hostName);
-        if (vhost == null) {
-            respondError(503, "no vhost on this port any more", true);
-            return;
-        }
-        conn.setVhost(vhost);
-        if (conn.isSecure()) {
-            String sni = conn.endpoint().sniHost();
-            if (sni != null && VhostMatcher.match(candidates, sni) != vhost) {
-                refuse(421, "TLS SNI named " + sni + " but Host names " + hostName);
-                return;
-            }
-        } else if (vhost.config().flagOption("redirect-http", false)) {
-            redirectToTls(vhost, hostName);
-            return;
-        }
-
-        String expect = head.header("expect");
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue")) {
-                fail(417, "expectation not supported: " + expect);
-                return;
-            }
-            ex.expectContinue = ex.body != null && head.isHttp11();
-        }
-
-        if (head.rawPath().equals("*")) {
-            // OPTIONS * : the server's own options
-            respondNow(HttpResponse.of(204).header("Allow", "GET, HEAD, POST, OPTIONS"), ByteBuffer.allocate(0));
-            return;
-        }
-        RequestPath path = RequestPath.parse(head.rawPath());
-        if (path == null) {
-            fail(400, "bad percent-encoding in path");
-            return;
-        }
-        head.setPath(path);
-        if (path.hasNul()) {
-            fail(400, "NUL in path");
-            return;
-        }
-        if (path.hasDotSegment()) {
-            refuse(403, "dot segment in path " + head.rawPath());
-            return;
-        }
-        if (WsUpgrade.isUpgrade(head)) {
-            upgrade(vhost);
-            return;
-        }
-        MountConfig mount = vhost.mountTable().match(path.decoded());
-        if (mount == null) {
-            refuse(404, "no mount for " + path.decoded());
-            return;
-        }
-        head.setMount(mount, MountTable.remainder(mount, path.decoded()));
-
-        switch (mount.kind()) {
-            case FILE:
-                serveFile(vhost, mount, path);
-                break;
-            case REDIR_HTTP:
-            case REDIR_HTTPS:
-                redirectTo(301, mount.origin());
-                break;
-            case CALLBACK:
-                serveCallback(vhost, mount);
-                break;
-            case PLUGIN:
-            default:
-                unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
-                break;
-        }
-    }
-
-    /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
-    private void upgrade(VhostImpl vhost) {
-        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
-        if (!d.accepted()) {
-            conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
-            HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
-            if (d.status() == 503) {
-                r.header("Retry-After", String.valueOf(RETRY_AFTER_SECS));
-            } else if (d.status() == 426) {
-                r.header("Sec-WebSocket-Version", "13");
-                ex.keepAlive = false;
-            } else {
-                ex.keepAlive = false;
-            }
-            respondNow(r, errorPage(d.status(), d.message()));
-            return;
-        }
-        conn.bindProtocol(d.binding());
-        if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
-            conn.unbindProtocol();
-            d.extensions().forEach(a -> a.session().close());
-            ex.keepAlive = false;
-            refuse(403, "protocol " + d.binding().name() + " refused the connection");
-            return;
-        }
-        RequestHead head = ex.head;
-        ex = null;
-        conn.setRoleDeadline(0);
-        conn.send(WsUpgrade.response(d, d.extensionsHeader()));
-        conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
-                d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
-        conn.setHandler(new WsHandler(conn, head, cfg, false, d.extensions()));
-    }
-
-    /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */
-    private void redirectToTls(VhostImpl vhost, String hostHeader) {
-        VhostImpl twin = host.tlsTwin(vhost.name());
-        if (twin == null) {
-            refuse(404, "redirect-http is set but vhost " + vhost.name() + " has no TLS twin");
-            return;
-        }
-        String h = VhostMatcher.hostName(hostHeader);
-        String authority = (h == null ? vhost.name() : h) + (twin.port() == 443 ? "" : ":" + twin.port());
-        redirectTo(301, "https://" + authority + ex.head.target());
+        router.route(ex);
     }
 
     /** Sets up the request body's framing; false if the framing is bad (already answered). */
     private boolean frameBody(RequestHead head) {
-        List<String> te = head.headers("transfer-encoding");
-        List<String> cl = head.headers("content-length");
-        if (!te.isEmpty()) {
-            if (!cl.isEmpty()) {
-                fail(400, "both Transfer-Encoding and Content-Length");
-                return false;
-            }
-            if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
-                fail(501, "transfer coding not supported: " + String.join(", ", te));
-                return false;
-            }
-            if (!head.isHttp11()) {
-                fail(400, "Transfer-Encoding in an HTTP/1.0 request");
-                return false;
-            }
-            ex.body = BodyDecoder.chunked(cfg.maxHttpBody());
-        } else if (!cl.isEmpty()) {
-            long n = -1;
-            for (String v : cl) {
-                long m = parseLength(v);
-                if (m < 0 || (n >= 0 && m != n)) {
-                    fail(400, "bad Content-Length: " + v);
-                    return false;
-                }
-                n = m;
-            }
-            if (n > cfg.maxHttpBody()) {
-                fail(413, "request body of " + n + " bytes is over the limit of " + cfg.maxHttpBody());
-                return false;
-            }
-            ex.body = BodyDecoder.fixed(n);
+        BodyFraming.Result f = BodyFraming.of(head, cfg.maxHttpBody());
+        if (f.refused()) {
+            fail(f.status(), f.message());
+            return false;
         }
+        ex.body = f.decoder();
         if (ex.body != null) {
             ex.bodyDone = false;
             phase = Phase.BODY;
@@ -388,61 +233,8 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         return true;
     }
 
-    private static long parseLength(String v) {
-        String s = v.trim();
-        if (s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return -1;
-            }
-        }
-        return Long.parseLong(s);
-    }
-
-    private void serveFile(VhostImpl vhost, MountConfig mount, RequestPath path) {
-        String m = ex.head.method();
-        if (!m.equals("GET") && !m.equals("HEAD")) {
-            respondNow(HttpResponse.of(405).header("Allow", "GET, HEAD").contentType("text/html"),
-                    errorPage(405, "This URL serves files; use GET or HEAD."));
-            return;
-        }
-        if (path.hasSlashInSegment() || path.hasBackslash()) {
-            refuse(403, "encoded slash or backslash in file path " + ex.head.rawPath());
-            return;
-        }
-        if (ex.head.rawPath().length() == MountTable.trimmedLength(mount) && !mount.mountpoint().equals("/")) {
-            // "/ziptest" for mount "/ziptest": the mount is a directory, so send the client into it
-            redirectTo(301, ex.head.rawPath() + "/" + (ex.head.query() == null ? "" : "?" + ex.head.query()));
-            return;
-        }
-        List<String> segs = path.segments().subList(MountTable.segmentCount(mount), path.segments().size());
-        FileResponses.serve(this, conn, vhost, mount, segs, path.trailingSlash());
-    }
-
-    private void serveCallback(VhostImpl vhost, MountConfig mount) {
-        VhostProtocolImpl b = vhost.binding(mount.protocol());
-        if (b == null) {
-            unavailable("protocol " + mount.protocol() + " is not available now");
-            return;
-        }
-        conn.bindProtocol(b);
-        ex.protocolBound = true;
-        sendContinue();
-        ByteBuffer in = ByteBuffer.wrap(ex.head.pathInMount().getBytes(StandardCharsets.UTF_8));
-        if (call(Reason.HTTP, in) == Result.CLOSE) {
-            conn.closeAfterFlush("protocol closed the HTTP transaction");
-            return;
-        }
-        // the protocol may have answered, and so ended the exchange, inside the callback
-        if (ex != null && ex.body == null) {
-            maybeComplete();
-        }
-    }
-
-    private void sendContinue() {
-        if (ex.expectContinue && !ex.continueSent && !ex.responseStarted) {
+    void sendContinue() {
+        if (ex != null && ex.expectContinue && !ex.continueSent && !ex.responseStarted) {
             ex.continueSent = true;
             conn.send(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         }
@@ -456,14 +248,14 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         respondError(status, null, false);
     }
 
-    private void unavailable(String why) {
+    void unavailable(String why) {
         conn.log(LogLevel.INFO, "%s: 503 for %s: %s", conn, ex.head.target(), why);
         respondNow(HttpResponse.of(503).contentType("text/html").header("Retry-After", String.valueOf(RETRY_AFTER_SECS)),
-                errorPage(503, "The service for this URL is not available right now; try again shortly."));
+                ResponseFraming.errorPage(503, "The service for this URL is not available right now; try again shortly."));
     }
 
     /** A request so malformed that the connection cannot be trusted any more: answer and close. */
-    private void fail(int status, String why) {
+    void fail(int status, String why) {
         if (ex != null && ex.responseStarted) {
             conn.closeNow(why);
             return;
@@ -476,67 +268,27 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         respondError(status, why, true);
     }
 
-    private void respondError(int status, String detail, boolean close) {
+    void respondError(int status, String detail, boolean close) {
         if (close) {
             ex.keepAlive = false;
         }
         String msg = detail != null ? detail : StatusText.of(status);
-        respondNow(HttpResponse.of(status).contentType("text/html"), errorPage(status, msg));
+        respondNow(HttpResponse.of(status).contentType("text/html"), ResponseFraming.errorPage(status, msg));
     }
 
     void redirectTo(int status, String location) {
         String loc = location.replace("\r", "").replace("\n", "");
         respondNow(HttpResponse.of(status).header("Location", loc).contentType("text/html"),
-                errorPage(status, "Moved to <a href=\"" + Html.escape(loc) + "\">" + Html.escape(loc) + "</a>"));
-    }
-
-    static ByteBuffer errorPage(int status, String message) {
-        String page = "<!DOCTYPE html><html><head><title>" + status + " " + StatusText.of(status)
-                + "</title></head><body><h1>" + status + " " + StatusText.of(status) + "</h1><p>"
-                + (message == null ? "" : message.startsWith("Moved to <a") ? message : Html.escape(message))
-                + "</p></body></html>\n";
-        return ByteBuffer.wrap(page.getBytes(StandardCharsets.UTF_8));
+                ResponseFraming.redirectPage(status, loc));
     }
 
     // ---- response framing --------------------------------------------------------------------
 
-    /** Builds a response head, adding the framing for {@code length} (-1: chunked or close-delimited). */
+    /** The response head for the current exchange, framing {@code length} bytes (-1: unknown). */
     ByteBuffer head(HttpResponse r, long length) {
-        int status = r.status();
-        ex.status = status;
-        ex.responseStarted = true;
-        boolean bodyless = StatusText.bodyless(status);
-        // if the request body is not going to be read, the connection cannot be reused
-        if (!ex.bodyDone && ex.body != null && !ex.protocolBound) {
-            long left = ex.body.remaining();
-            if (left < 0 || left > DRAIN_LIMIT || ex.expectContinue && !ex.continueSent) {
-                ex.keepAlive = false;
-            }
-        }
-        ResponseHead h = new ResponseHead(status, conn.thread().httpDate(), host.serverString());
-        if (!bodyless) {
-            if (length >= 0) {
-                h.header("Content-Length", Long.toString(length));
-                ex.responseLength = length;
-            } else if (ex.head.isHttp11()) {
-                h.header("Transfer-Encoding", "chunked");
-                ex.chunked = !ex.isHead;
-            } else {
-                ex.keepAlive = false; // HTTP/1.0 without a length: the close ends the body
-            }
-        } else {
-            ex.responseLength = 0;
-        }
-        if (!ex.keepAlive) {
-            h.header("Connection", "close");
-        } else if (!ex.head.isHttp11()) {
-            h.header("Connection", "keep-alive");
-        }
         VhostImpl v = conn.vhostImpl();
-        if (v != null) {
-            h.headers(v.config().headers());
-        }
-        return h.from(r).end();
+        return ResponseFraming.head(ex, r, length, conn.thread().httpDate(), host.serverString(),
+                v == null ? java.util.Map.of() : v.config().headers());
     }
 
     /** Sends a complete response (head and body) in one write. */
@@ -579,7 +331,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     }
 
     /** Ends the transaction once both the response is complete and the request body is consumed. */
-    private void maybeComplete() {
+    void maybeComplete() {
         if (ex == null || !ex.responseDone || !conn.isOpen()) {
             return;
         }
@@ -766,7 +518,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         if (e.responseStarted) {
             throw new IllegalStateException("the response has already started");
         }
-        respondNow(HttpResponse.of(status).contentType("text/html"), errorPage(status, message));
+        respondNow(HttpResponse.of(status).contentType("text/html"), ResponseFraming.errorPage(status, message));
     }
 
     @Override
@@ -794,25 +546,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         if (e.responseLength >= 0 && e.responseSent + n > e.responseLength) {
             throw new IllegalStateException("body longer than its Content-Length " + e.responseLength);
         }
-        e.responseSent += n;
-        if (!e.isHead) {
-            if (e.chunked) {
-                ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                ByteBuffer crlf = ByteBuffer.wrap(fin ? "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)
-                        : "\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                if (n == 0) {
-                    if (fin) {
-                        conn.send(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
-                    }
-                } else {
-                    conn.send(size, data, crlf);
-                }
-            } else if (n > 0) {
-                conn.send(data);
-            }
-        } else {
-            data.position(data.limit());
-        }
+        ResponseFraming.body(conn, e, data, fin);
         if (fin) {
             if (e.responseLength >= 0 && e.responseSent < e.responseLength) {
                 conn.log(LogLevel.WARN, "%s: protocol %s ended a body at %d of its %d bytes; closing",
@@ -824,12 +558,13 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         return conn.isOpen() || !fin;
     }
 
-    /** The exchange being served (for the file responder). */
-    Exchange exchange() {
-        return ex;
+    /** The exchange ends here: the connection becomes a WebSocket. */
+    void endExchangeForUpgrade() {
+        ex = null;
     }
 
-    Mount mountOf() {
-        return ex.head.mount();
+    /** The exchange being served, or null between requests. */
+    Exchange exchange() {
+        return ex;
     }
 }
