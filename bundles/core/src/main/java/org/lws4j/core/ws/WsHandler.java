@@ -38,31 +38,11 @@ public final class WsHandler extends RoleHandler {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final boolean client;
-    private final int rxSize;
-    private final long maxFrame;
-    private final long maxMessage;
+    private final WsReceiver rx;
     private RequestHead head;
     private boolean established;
     private boolean closedDelivered;
     private State state = State.OPEN;
-
-    // receiving
-    private final FrameHeader hdr = new FrameHeader();
-    private final Utf8Validator utf8 = new Utf8Validator();
-    private boolean inFrame;
-    private long frameLeft;
-    private long frameOffset;
-    private boolean msgOpen;
-    private int msgOpcode;
-    private long msgBytes;
-    private boolean firstPending;
-    private ByteBuffer acc;
-    private ByteBuffer control;
-
-    // what the current RECEIVE is
-    private boolean curFirst;
-    private boolean curFinal;
-    private long curRemaining;
 
     // idle pings (ws-pingpong-secs)
     private final long pingNanos;
@@ -77,12 +57,6 @@ public final class WsHandler extends RoleHandler {
     // extensions: at most one transforms messages (permessage-deflate); others only take part
     private final List<WsUpgrade.Agreed> agreed;
     private final ExtensionSession transform;
-    private final int allowedRsv;
-    private boolean msgTransformed;
-    private boolean decodePending;
-    private boolean decodeLast;
-    private long msgDecoded;
-
     public WsHandler(ConnectionImpl conn, RequestHead head, ContextConfig cfg, boolean client, List<WsUpgrade.Agreed> agreed) {
         super(conn);
         this.agreed = List.copyOf(agreed);
@@ -91,13 +65,11 @@ public final class WsHandler extends RoleHandler {
         for (WsUpgrade.Agreed a : agreed) {
             bits |= a.session().rsvBits();
         }
-        this.allowedRsv = bits >> 4;
         this.head = head;
         this.client = client;
         int rx = conn.binding() == null ? 0 : conn.binding().protocol().rxBufferSize();
-        this.rxSize = rx > 0 ? rx : DEFAULT_RX;
-        this.maxFrame = cfg.wsMaxFrameSize();
-        this.maxMessage = cfg.wsMaxMessageSize();
+        this.rx = new WsReceiver(this, conn, client, rx > 0 ? rx : DEFAULT_RX, cfg.wsMaxFrameSize(),
+                cfg.wsMaxMessageSize(), bits >> 4, transform);
         this.pingNanos = TimeUnit.SECONDS.toNanos(cfg.wsPingPongSecs());
     }
 
@@ -146,278 +118,37 @@ public final class WsHandler extends RoleHandler {
         conn.thread().timers().schedule(pingTimer, now + pingNanos);
     }
 
+    // ---- receiving -----------------------------------------------------------------------------
+
     @Override
     public void onData(ByteBuffer in) {
         if (pingNanos > 0 && in.hasRemaining()) {
             lastRx = System.nanoTime();
             pingOutstanding = false;
         }
-        while (conn.isOpen()) {
-            if (state == State.OPEN && conn.rxUserPaused()) {
-                return; // flow control: the bytes stay queued in the connection
-            }
-            if (!inFrame) {
-                if (!in.hasRemaining() || !hdr.read(in)) {
-                    return;
-                }
-                if (!startFrame()) {
-                    return;
-                }
-                if (frameLeft == 0) {
-                    endOfEmptyFrame();
-                }
-                continue;
-            }
-            if (!in.hasRemaining()) {
-                return;
-            }
-            boolean isControl = FrameHeader.isControl(hdr.opcode);
-            long want = isControl ? frameLeft
-                    : Math.min(frameLeft, acc == null || acc.position() == 0 ? rxSize : acc.remaining());
-            int n = (int) Math.min(in.remaining(), want);
-            ByteBuffer piece = in.slice();
-            piece.limit(n);
-            in.position(in.position() + n);
-            if (hdr.masked) {
-                FrameHeader.unmask(piece, hdr.mask, frameOffset);
-            }
-            frameOffset += n;
-            frameLeft -= n;
-            if (isControl) {
-                control.put(piece);
-                if (frameLeft == 0) {
-                    inFrame = false;
-                    control.flip();
-                    handleControl(hdr.opcode, control);
-                }
-            } else {
-                dataPiece(piece);
-            }
-        }
-    }
-
-    /** Checks a frame header; false when the connection is being failed. */
-    private boolean startFrame() {
-        int op = hdr.opcode;
-        if (!client && !hdr.masked) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "client frames must be masked");
-        }
-        if (client && hdr.masked) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "server frames must not be masked");
-        }
-        if ((hdr.rsv & ~allowedRsv) != 0) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension");
-        }
-        if (hdr.rsv != 0 && (FrameHeader.isControl(op) || op == FrameHeader.OP_CONTINUATION)) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "reserved bits set on a control or continuation frame");
-        }
-        if (!FrameHeader.isKnown(op)) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "reserved opcode " + op);
-        }
-        if (hdr.length < 0) {
-            return fail(CloseStatus.PROTOCOL_ERROR, "64-bit payload length with the top bit set");
-        }
-        if (FrameHeader.isControl(op)) {
-            if (!hdr.fin) {
-                return fail(CloseStatus.PROTOCOL_ERROR, "fragmented control frame");
-            }
-            if (hdr.length > 125) {
-                return fail(CloseStatus.PROTOCOL_ERROR, "control frame payload over 125 bytes");
-            }
-            control = ByteBuffer.allocate((int) hdr.length);
-        } else {
-            if (op == FrameHeader.OP_CONTINUATION && !msgOpen) {
-                return fail(CloseStatus.PROTOCOL_ERROR, "continuation frame with no message to continue");
-            }
-            if (op != FrameHeader.OP_CONTINUATION && msgOpen) {
-                return fail(CloseStatus.PROTOCOL_ERROR, "new message before the last one ended");
-            }
-            if (hdr.length > maxFrame) {
-                return fail(CloseStatus.MESSAGE_TOO_LARGE, "frame of " + hdr.length + " bytes is over the limit of " + maxFrame);
-            }
-            if (op != FrameHeader.OP_CONTINUATION) {
-                msgOpen = true;
-                msgOpcode = op;
-                msgBytes = 0;
-                msgDecoded = 0;
-                firstPending = true;
-                utf8.reset();
-                msgTransformed = transform != null && (hdr.rsv & (transform.rsvBits() >> 4)) != 0;
-            }
-            msgBytes += hdr.length;
-            if (msgBytes > maxMessage && !msgTransformed) {
-                return fail(CloseStatus.MESSAGE_TOO_LARGE, "message over the limit of " + maxMessage + " bytes");
-            }
-        }
-        inFrame = true;
-        frameLeft = hdr.length;
-        frameOffset = 0;
-        return true;
-    }
-
-    private void endOfEmptyFrame() {
-        inFrame = false;
-        if (FrameHeader.isControl(hdr.opcode)) {
-            handleControl(hdr.opcode, ByteBuffer.allocate(0));
-            return;
-        }
-        if (msgTransformed) {
-            decodePiece(ByteBuffer.allocate(0), hdr.fin);
-            return;
-        }
-        if (hdr.fin && msgOpcode == FrameHeader.OP_TEXT && !utf8.isComplete()) {
-            fail(CloseStatus.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-            return;
-        }
-        boolean hadAcc = acc != null && acc.position() > 0;
-        if (hadAcc) {
-            deliverAcc(hdr.fin);
-        } else if (hdr.fin || firstPending) {
-            // an empty message (or the empty first frame of one) is still delivered
-            deliver(ByteBuffer.allocate(0), hdr.fin, 0);
-        }
-        if (hdr.fin) {
-            msgOpen = false;
-        }
-    }
-
-    private void dataPiece(ByteBuffer piece) {
-        if (msgTransformed) {
-            boolean frameEnds = frameLeft == 0;
-            if (frameEnds) {
-                inFrame = false;
-            }
-            decodePiece(piece, frameEnds && hdr.fin);
-            return;
-        }
-        if (msgOpcode == FrameHeader.OP_TEXT && state == State.OPEN) {
-            if (!utf8.feed(piece)) {
-                fail(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
-                return;
-            }
-            if (frameLeft == 0 && hdr.fin && !utf8.isComplete()) {
-                fail(CloseStatus.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-                return;
-            }
-        }
-        boolean frameEnds = frameLeft == 0;
-        boolean last = frameEnds && hdr.fin;
-        if ((acc == null || acc.position() == 0) && (piece.remaining() == rxSize || frameEnds)) {
-            deliver(piece, last, frameLeft);
-        } else {
-            if (acc == null) {
-                acc = ByteBuffer.allocate(rxSize);
-            }
-            acc.put(piece);
-            if (!acc.hasRemaining() || frameEnds) {
-                deliverAcc(last);
-            }
-        }
-        if (frameEnds) {
-            inFrame = false;
-            if (hdr.fin) {
-                msgOpen = false;
-            }
-        }
-    }
-
-    // ---- transformed (compressed) messages ---------------------------------------------------
-
-    /** Runs a piece of a transformed message through the extension; the sink delivers. */
-    private void decodePiece(ByteBuffer piece, boolean last) {
-        if (state != State.OPEN) {
-            return;
-        }
-        decodeLast = last;
-        boolean done;
-        try {
-            done = transform.decode(piece, last, this::decoded);
-        } catch (ExtensionException e) {
-            fail(e.closeCode(), e.getMessage());
-            return;
-        }
-        decodePending = !done;
-        if (done && last && conn.isOpen() && state == State.OPEN) {
-            endOfDecodedMessage();
-        }
-    }
-
-    /** The sink: checks and gathers decoded bytes, delivering full pieces as more arrive. */
-    private boolean decoded(ByteBuffer b) {
-        if (state != State.OPEN || !conn.isOpen()) {
-            return false;
-        }
-        msgDecoded += b.remaining();
-        if (msgDecoded > maxMessage) {
-            fail(CloseStatus.MESSAGE_TOO_LARGE, "message inflates past the limit of " + maxMessage + " bytes");
-            return false;
-        }
-        if (msgOpcode == FrameHeader.OP_TEXT && !utf8.feed(b)) {
-            fail(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
-            return false;
-        }
-        while (b.hasRemaining()) {
-            if (acc == null) {
-                acc = ByteBuffer.allocate(rxSize);
-            }
-            if (!acc.hasRemaining()) {
-                deliverAcc(false); // more follows, so this piece is not the last
-                if (state != State.OPEN || !conn.isOpen()) {
-                    return false;
-                }
-            }
-            int n = Math.min(acc.remaining(), b.remaining());
-            ByteBuffer slice = b.slice();
-            slice.limit(n);
-            acc.put(slice);
-            b.position(b.position() + n);
-        }
-        return state == State.OPEN && conn.isOpen() && !conn.rxUserPaused();
-    }
-
-    private void endOfDecodedMessage() {
-        if (msgOpcode == FrameHeader.OP_TEXT && !utf8.isComplete()) {
-            fail(CloseStatus.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-            return;
-        }
-        if (acc == null) {
-            acc = ByteBuffer.allocate(0);
-        }
-        deliverAcc(true);
-        msgOpen = false;
+        rx.onData(in);
     }
 
     @Override
     public void onRxResumed() {
-        if (decodePending && state == State.OPEN) {
-            decodePiece(ByteBuffer.allocate(0), decodeLast);
-        }
+        rx.resumed();
     }
 
-    private void deliverAcc(boolean last) {
-        acc.flip();
-        ByteBuffer data = acc;
-        deliver(data, last, frameLeft);
-        // the protocol had the buffer only during its callback
-        if (last || acc.capacity() == 0) {
-            acc = null; // idle connections keep no receive buffer
-        } else {
-            acc.clear();
-        }
+    /** True while message data is still delivered: no Close sent, the connection not closing. */
+    boolean receiving() {
+        return state == State.OPEN && conn.isOpen();
     }
 
-    private void deliver(ByteBuffer data, boolean last, long remaining) {
-        if (state != State.OPEN) {
-            return;
-        }
-        curFirst = firstPending;
-        firstPending = false;
-        curFinal = last;
-        curRemaining = remaining;
-        Result r = conn.call(client ? Reason.CLIENT_RECEIVE : Reason.RECEIVE, data.asReadOnlyBuffer());
-        if (r == Result.CLOSE) {
+    /** A piece of message data for the protocol. */
+    void received(ByteBuffer data) {
+        if (conn.call(client ? Reason.CLIENT_RECEIVE : Reason.RECEIVE, data) == Result.CLOSE) {
             closeFromProtocol(0, null);
         }
+    }
+
+    /** A control frame from the peer. */
+    void control(int opcode, ByteBuffer payload) {
+        handleControl(opcode, payload);
     }
 
     private void handleControl(int opcode, ByteBuffer payload) {
@@ -476,7 +207,7 @@ public final class WsHandler extends RoleHandler {
     }
 
     /** Fails the connection for a peer's violation: Close with the code, then close the TCP connection. */
-    private boolean fail(int code, String reason) {
+    boolean fail(int code, String reason) {
         conn.log(LogLevel.INFO, "%s: failing WebSocket: %d %s", conn, code, reason);
         if (state == State.OPEN) {
             sendClose(code, reason);
@@ -674,21 +405,21 @@ public final class WsHandler extends RoleHandler {
 
     @Override
     public boolean isFirstFragment() {
-        return curFirst;
+        return rx.isFirstFragment();
     }
 
     @Override
     public boolean isFinalFragment() {
-        return curFinal;
+        return rx.isFinalFragment();
     }
 
     @Override
     public boolean isBinary() {
-        return msgOpcode == FrameHeader.OP_BINARY;
+        return rx.isBinary();
     }
 
     @Override
     public long remainingPacketPayload() {
-        return curRemaining;
+        return rx.remainingPacketPayload();
     }
 }
