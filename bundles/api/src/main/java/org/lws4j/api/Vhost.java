@@ -36,4 +36,16 @@ public interface Vhost {
 
     /** Asks for WRITEABLE on every connection of {@code protocol} on this vhost. */
     void requestWriteableAll(String protocol);
+
+    /**
+     * The file operations this vhost's FILE mounts use: the installed layers (zip, ...) over the
+     * platform's, or what {@link #setFileOps} put in their place. Usable from any thread.
+     */
+    FileOps fileOps();
+
+    /**
+     * Replaces the file operations of this vhost; null goes back to the installed layers. To wrap
+     * them, get {@link #fileOps()} first and delegate to it.
+     */
+    void setFileOps(FileOps ops);
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.lws4j.api.Extension;
 import org.lws4j.api.Log;
+import org.lws4j.api.MountOrigin;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
@@ -28,6 +29,7 @@ final class Binder {
     private final Log log;
     private final RankedServices<Protocol> protocols = new RankedServices<>();
     private final RankedServices<Extension> extensions = new RankedServices<>();
+    private final RankedServices<MountOrigin> origins = new RankedServices<>();
 
     Binder(List<VhostImpl> vhosts, List<ServiceThread> threads, Steps steps, Log log) {
         this.vhosts = vhosts;
@@ -99,6 +101,12 @@ final class Binder {
     private void retire(VhostProtocolImpl b) {
         VhostImpl v = b.vhostImpl();
         v.uninstall(b);
+        endConnections(b);
+        log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
+    }
+
+    /** Ends a binding's connections on their own threads, then PROTOCOL_DESTROY on thread 0. */
+    private void endConnections(VhostProtocolImpl b) {
         steps.onAll(threads, pt -> {
             for (ConnectionImpl c : b.connectionsOn(pt)) {
                 c.handler().onUnbind();
@@ -108,7 +116,6 @@ final class Binder {
             b.callVhost(Reason.PROTOCOL_DESTROY, null);
             return null;
         });
-        log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
     }
 
     // ---- extensions --------------------------------------------------------------------------
@@ -135,5 +142,29 @@ final class Binder {
 
     Extension extension(String name) {
         return extensions.best(name);
+    }
+
+    // ---- mount origins -----------------------------------------------------------------------
+
+    void addOrigin(String scheme, MountOrigin o, int ranking, long serviceId) {
+        origins.add(scheme, o, ranking, serviceId);
+        log.notice("mount origin %s:// available", scheme);
+    }
+
+    /** Its mounts answer 503 from now on; exchanges in flight on it end as a protocol's do. */
+    void removeOrigin(String scheme, MountOrigin o) {
+        if (!origins.remove(scheme, o)) {
+            return;
+        }
+        for (VhostImpl v : vhosts) {
+            for (VhostProtocolImpl b : v.dropOrigin(o)) {
+                endConnections(b);
+            }
+        }
+        log.notice("mount origin %s:// gone", scheme);
+    }
+
+    MountOrigin origin(String scheme) {
+        return origins.best(scheme);
     }
 }

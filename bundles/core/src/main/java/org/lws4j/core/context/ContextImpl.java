@@ -48,6 +48,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final Acceptor acceptor;
     private final ListenerTable listeners;
     private final Binder binder;
+    private final org.lws4j.core.mount.LayeredFileOps fileOps = new org.lws4j.core.mount.LayeredFileOps();
     private volatile boolean stopped;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
@@ -225,6 +226,45 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     @Override
     public Extension extension(String name) {
         return binder.extension(name);
+    }
+
+    /** A mount origin service appeared: mounts of its scheme are served by it from the next request. */
+    public void addOrigin(String scheme, org.lws4j.api.MountOrigin o, int ranking, long serviceId) {
+        synchronized (changes) {
+            binder.addOrigin(scheme, o, ranking, serviceId);
+        }
+    }
+
+    /** A mount origin service is going away: its exchanges end before this returns; its mounts answer 503. */
+    public void removeOrigin(String scheme, org.lws4j.api.MountOrigin o) {
+        synchronized (changes) {
+            binder.removeOrigin(scheme, o);
+        }
+    }
+
+    @Override
+    public org.lws4j.api.MountOrigin mountOrigin(String scheme) {
+        return binder.origin(scheme);
+    }
+
+    // ---- file ops ----------------------------------------------------------------------------
+
+    /** A file-ops layer appeared for paths holding {@code signature} (e.g. ".zip/"). */
+    public void addFileOps(String signature, org.lws4j.api.FileOps ops, int ranking, long serviceId) {
+        fileOps.add(signature, ops, ranking, serviceId);
+        log.notice("file ops for \"%s\" available", signature);
+    }
+
+    /** A layer went away: not used for new opens; files open through it stay open until closed. */
+    public void removeFileOps(org.lws4j.api.FileOps ops) {
+        if (fileOps.remove(ops)) {
+            log.notice("a file ops layer went away");
+        }
+    }
+
+    @Override
+    public org.lws4j.core.mount.LayeredFileOps fileOpsLayers() {
+        return fileOps;
     }
 
     // ---- TLS ---------------------------------------------------------------------------------

@@ -2,14 +2,19 @@ package org.lws4j.core.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.NoSuchFileException;
+import java.util.EnumSet;
 import java.util.List;
 
+import org.lws4j.api.FileFlag;
+import org.lws4j.api.FileHandle;
 import org.lws4j.api.HttpResponse;
+import org.lws4j.api.LogLevel;
 import org.lws4j.core.config.MountConfig;
 import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.mount.FileOrigin;
 import org.lws4j.core.mount.MimeTypes;
+import org.lws4j.core.mount.PlatformFileOps;
 import org.lws4j.core.vhost.VhostImpl;
 
 /**
@@ -36,56 +41,138 @@ final class FileResponses {
             h.redirectTo(301, ex.head.rawPath() + "/" + (q == null ? "" : "?" + q));
             return;
         }
-        FileOrigin.Found f = (FileOrigin.Found) r;
-        BasicFileAttributes a = f.attrs();
-        long size = a.size();
-        long mtimeMillis = a.lastModifiedTime().toMillis();
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
-        String lastModified = HttpDates.format(mtimeMillis / 1000);
-        String cacheControl = cacheControl(mount);
-
-        if (notModified(ex.head, etag, mtimeMillis / 1000)) {
-            HttpResponse nm = HttpResponse.of(304).header("ETag", etag).header("Last-Modified", lastModified);
-            if (cacheControl != null) {
-                nm.header("Cache-Control", cacheControl);
+        String path;
+        String name;
+        if (r instanceof FileOrigin.Container) {
+            FileOrigin.Container c = (FileOrigin.Container) r;
+            path = c.opsPath(mount.defaultDocument());
+            if (vhost.noLayerFor(path)) {
+                // nothing installed opens this kind of file as a folder: there is no such file
+                h.refuse(404, "no file ops layer opens " + c.file().getFileName() + " as a container");
+                return;
             }
+        } else {
+            path = ((FileOrigin.Found) r).file().toString();
+        }
+        // the type comes from the name asked for, not from where a symlink leads
+        name = path.substring(path.lastIndexOf('/') + 1);
+        if (r instanceof FileOrigin.Found && !segments.isEmpty() && !trailingSlash) {
+            name = segments.get(segments.size() - 1);
+        }
+        boolean gzipOk = acceptsGzip(ex.head);
+        FileHandle fh;
+        try {
+            fh = vhost.fileOps().open(path, gzipOk ? EnumSet.of(FileFlag.GZIP_ACCEPTABLE) : EnumSet.noneOf(FileFlag.class),
+                    PlatformFileOps.INSTANCE);
+        } catch (NoSuchFileException e) {
+            h.refuse(404, "no such file: " + path);
+            return;
+        } catch (IOException | RuntimeException e) {
+            conn.log(LogLevel.WARN, "%s: cannot open %s: %s", conn, path, e);
+            h.respondError(500, "the file could not be read", false);
+            return;
+        }
+        try {
+            send(h, conn, ex, mount, fh, name, r instanceof FileOrigin.Container);
+        } catch (IOException e) {
+            closeQuietly(fh);
+            if (ex.responseStarted) {
+                conn.closeNow("file read failed: " + e.getMessage());
+            } else {
+                conn.log(LogLevel.WARN, "%s: cannot read %s: %s", conn, path, e);
+                h.respondError(500, "the file could not be read", false);
+            }
+        }
+    }
+
+    private static void send(HttpServerHandler h, ConnectionImpl conn, Exchange ex, MountConfig mount, FileHandle fh,
+                             String name, boolean layered) throws IOException {
+        long size = fh.length();
+        boolean timeValid = fh.flags().contains(FileFlag.MOD_TIME_VALID);
+        long mtimeMillis = timeValid ? fh.modified() : 0;
+        String etag = fh.etag() != null ? fh.etag()
+                : "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
+        String lastModified = timeValid ? HttpDates.format(mtimeMillis / 1000) : null;
+        String cacheControl = cacheControl(mount);
+        boolean gzip = fh.flags().contains(FileFlag.GZIP);
+
+        if (notModified(ex.head, etag, timeValid ? mtimeMillis / 1000 : -1)) {
+            closeQuietly(fh);
+            HttpResponse nm = HttpResponse.of(304).header("ETag", etag);
+            decorate(nm, lastModified, cacheControl, layered);
             h.respondNow(nm, ByteBuffer.allocate(0));
             return;
         }
         HttpResponse ok = HttpResponse.of(200)
-                .contentType(MimeTypes.forName(f.file().getFileName().toString(), mount.extraMimeTypes()))
-                .header("ETag", etag)
-                .header("Last-Modified", lastModified);
-        if (cacheControl != null) {
-            ok.header("Cache-Control", cacheControl);
+                .contentType(MimeTypes.forName(name, mount.extraMimeTypes()))
+                .header("ETag", etag);
+        if (gzip) {
+            ok.header("Content-Encoding", "gzip");
         }
-        try {
-            if (ex.isHead) {
-                conn.send(h.head(ok, size));
-                h.responseDone();
-                return;
-            }
-            FileSender sender = FileSender.open(f.file(), size);
-            if (size <= FileSender.SMALL) {
-                ByteBuffer body;
-                try {
-                    body = sender.readAll();
-                } finally {
-                    sender.close();
-                }
-                conn.send(h.head(ok, size), body);
-                h.responseDone();
-                return;
-            }
-            ex.file = sender;
+        decorate(ok, lastModified, cacheControl, layered);
+        if (ex.isHead) {
+            closeQuietly(fh);
             conn.send(h.head(ok, size));
-            pump(h, conn, ex);
-        } catch (IOException e) {
-            if (ex.responseStarted) {
-                conn.closeNow("file read failed: " + e.getMessage());
-            } else {
-                h.refuse(404, "cannot open " + f.file() + ": " + e.getMessage());
+            h.responseDone();
+            return;
+        }
+        FileSender sender = new FileSender(fh, size);
+        if (size <= FileSender.SMALL) {
+            ByteBuffer body;
+            try {
+                body = sender.readAll();
+            } finally {
+                sender.close();
             }
+            conn.send(h.head(ok, size), body);
+            h.responseDone();
+            return;
+        }
+        ex.file = sender;
+        conn.send(h.head(ok, size));
+        pump(h, conn, ex);
+    }
+
+    private static void decorate(HttpResponse r, String lastModified, String cacheControl, boolean layered) {
+        if (lastModified != null) {
+            r.header("Last-Modified", lastModified);
+        }
+        if (cacheControl != null) {
+            r.header("Cache-Control", cacheControl);
+        }
+        if (layered) {
+            r.header("Vary", "Accept-Encoding"); // a layer may answer gzip or not by what the client takes
+        }
+    }
+
+    /** True when the client takes gzip (Accept-Encoding names it without q=0). */
+    static boolean acceptsGzip(RequestHead head) {
+        for (String v : head.headers("accept-encoding")) {
+            for (String part : v.split(",")) {
+                String[] p = part.trim().split(";");
+                String coding = p[0].trim();
+                if (coding.equalsIgnoreCase("gzip") || coding.equals("*")) {
+                    boolean zero = false;
+                    for (int i = 1; i < p.length; i++) {
+                        String q = p[i].trim();
+                        if (q.startsWith("q=") && q.substring(2).trim().matches("0(\\.0{0,3})?")) {
+                            zero = true;
+                        }
+                    }
+                    if (!zero) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(FileHandle fh) {
+        try {
+            fh.close();
+        } catch (IOException ignored) {
+            // read-only; nothing lost
         }
     }
 
@@ -103,6 +190,9 @@ final class FileResponses {
     }
 
     private static boolean notModified(RequestHead head, String etag, long mtimeSecs) {
+        if (mtimeSecs < 0 && head.header("if-none-match") == null) {
+            return false;
+        }
         String inm = head.header("if-none-match");
         if (inm != null) {
             for (String t : inm.split(",")) {

@@ -3,39 +3,38 @@ package org.lws4j.core.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
+import org.lws4j.api.FileHandle;
 import org.lws4j.core.loop.ConnectionImpl;
 
 /**
  * Sends a file's bytes after its response head: small files read into memory and written with
- * the head in one gathering write, bigger ones with {@link FileChannel#transferTo} (zero-copy)
- * whenever the socket can take more.
+ * the head in one gathering write; bigger ones with {@link FileChannel#transferTo} (zero-copy)
+ * when a platform file backs the handle and the connection is plain TCP, else read a slice at a
+ * time whenever the connection has room.
  */
 final class FileSender {
     static final int SMALL = 32 * 1024;
     private static final long SLICE = 1L << 20;
+    private static final int READ_SLICE = 64 * 1024;
 
+    private final FileHandle fh;
     private final FileChannel fc;
-    private long position;
     private final long end;
+    private long position;
 
-    private FileSender(FileChannel fc, long length) {
-        this.fc = fc;
+    /** Sends {@code length} bytes of {@code fh} from its start. */
+    FileSender(FileHandle fh, long length) {
+        this.fh = fh;
+        this.fc = fh.channel();
         this.end = length;
-    }
-
-    /** Opens {@code file} for sending {@code length} bytes. */
-    static FileSender open(Path file, long length) throws IOException {
-        return new FileSender(FileChannel.open(file, StandardOpenOption.READ), length);
     }
 
     /** Reads the whole (small) file; the sender is then finished. */
     ByteBuffer readAll() throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) end);
         while (b.hasRemaining()) {
-            if (fc.read(b, b.position()) < 0) {
+            if (fh.read(b) < 0) {
                 throw new IOException("file shrank while being read");
             }
         }
@@ -49,7 +48,7 @@ final class FileSender {
      * socket is full (the caller waits for writeable) or the connection closed.
      */
     boolean pump(ConnectionImpl c) throws IOException {
-        if (!c.canSendFiles()) {
+        if (fc == null || !c.canSendFiles()) {
             return pumpThroughBuffers(c);
         }
         while (position < end) {
@@ -68,16 +67,15 @@ final class FileSender {
         return true;
     }
 
-    /** Over TLS: read a slice, hand it to the connection, and wait whenever it queues. */
+    /** Read a slice, hand it to the connection, and wait whenever it queues. */
     private boolean pumpThroughBuffers(ConnectionImpl c) throws IOException {
         while (position < end) {
             if (c.queuedBytes() > 0 || c.isClosed()) {
                 return false;
             }
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(64 * 1024, end - position));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(READ_SLICE, end - position));
             while (b.hasRemaining()) {
-                int n = fc.read(b, position + b.position());
-                if (n < 0) {
+                if (fh.read(b) < 0) {
                     throw new IOException("file shrank while being sent");
                 }
             }
@@ -92,7 +90,7 @@ final class FileSender {
 
     void close() {
         try {
-            fc.close();
+            fh.close();
         } catch (IOException ignored) {
             // read-only; nothing lost
         }

@@ -12,6 +12,9 @@ public interface HttpHost {
     /** The best extension service of that name now, or null. */
     Extension extension(String name);
 
+    /** The best mount origin service for a scheme ("cgi"), or null. */
+    org.lws4j.api.MountOrigin mountOrigin(String scheme);
+
     /** The TLS vhost of that name, for plain vhosts that redirect to their TLS twin; or null. */
     org.lws4j.core.vhost.VhostImpl tlsTwin(String name);
 }

@@ -113,7 +113,7 @@ final class RequestRouter {
                 break;
             case PLUGIN:
             default:
-                h.unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
+                servePlugin(ex, vhost, mount);
                 break;
         }
     }
@@ -191,6 +191,31 @@ final class RequestRouter {
             h.unavailable("protocol " + mount.protocol() + " is not available now");
             return;
         }
+        serveWith(ex, b);
+    }
+
+    /** A mount of a scheme a plug-in serves (cgi://): its protocol, as for CALLBACK mounts. */
+    private void servePlugin(Exchange ex, VhostImpl vhost, MountConfig mount) {
+        org.lws4j.api.MountOrigin origin = host.mountOrigin(mount.scheme());
+        if (origin == null) {
+            h.unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
+            return;
+        }
+        VhostProtocolImpl b;
+        try {
+            b = vhost.originBinding(mount, origin);
+        } catch (RuntimeException e) {
+            conn.log(LogLevel.ERR, "%s: %s:// origin failed for %s: %s", conn, mount.scheme(), mount.mountpoint(), e);
+            b = null;
+        }
+        if (b == null) {
+            h.unavailable("the " + mount.scheme() + ":// origin refused mount " + mount.mountpoint());
+            return;
+        }
+        serveWith(ex, b);
+    }
+
+    private void serveWith(Exchange ex, VhostProtocolImpl b) {
         conn.bindProtocol(b);
         ex.protocolBound = true;
         ByteBuffer in = ByteBuffer.wrap(ex.head.pathInMount().getBytes(StandardCharsets.UTF_8));

@@ -8,14 +8,32 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
- * The directory behind a FILE mount, and the one place that turns URL segments into a file under
- * it. Never yields a file outside the directory: segments that are dot segments or hold '/',
+ * The directory (or container file, e.g. a zip) behind a FILE mount, and the one place that turns
+ * URL segments into a file under it. Never yields a file outside the directory: segments that are dot segments or hold '/',
  * '\' or NUL are refused, and the real path (symlinks resolved) must stay under the directory's
  * real path. Thread-safe.
  */
 public final class FileOrigin {
     /** What a path resolved to. */
-    public sealed interface Result permits Found, Redirect, Refused {
+    public sealed interface Result permits Found, Container, Redirect, Refused {
+    }
+
+    /**
+     * The path runs through a regular file under the origin (or the origin is one), e.g.
+     * {@code book.zip/chapter1.html}: file-ops layers open what is inside it.
+     */
+    public record Container(Path file, List<String> inner, boolean trailingSlash) implements Result {
+        /** The path for the file ops: the container, then the inner path. */
+        public String opsPath(String defaultDocument) {
+            StringBuilder b = new StringBuilder(file.toString());
+            for (String s : inner) {
+                b.append('/').append(s);
+            }
+            if ((inner.isEmpty() || trailingSlash) && defaultDocument != null) {
+                b.append('/').append(defaultDocument);
+            }
+            return b.toString();
+        }
     }
 
     /** A regular file under the origin. */
@@ -57,11 +75,19 @@ public final class FileOrigin {
         if (r == null) {
             return new Refused(404, "origin directory " + configured + " does not exist");
         }
+        if (Files.isRegularFile(r)) {
+            return new Container(r, segments, trailingSlash); // the origin itself is a container
+        }
         Path candidate = r;
-        for (String s : segments) {
-            candidate = candidate.resolve(s);
+        for (String seg : segments) {
+            candidate = candidate.resolve(seg);
         }
         Result first = check(r, candidate);
+        if (first instanceof Refused && ((Refused) first).status() == 404) {
+            // not a file: perhaps the path runs through one (book.zip/chapter1.html)
+            Result c = container(r, segments, trailingSlash);
+            return c != null ? c : first;
+        }
         if (!(first instanceof Found)) {
             return first;
         }
@@ -77,6 +103,23 @@ public final class FileOrigin {
         }
         Result doc = check(r, candidate.resolve(defaultDocument));
         return doc instanceof Found ? regular((Found) doc) : doc;
+    }
+
+    /** The first regular file along {@code segments} with segments after it, as a container; or null. */
+    private static Result container(Path root, List<String> segments, boolean trailingSlash) {
+        Path p = root;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            p = p.resolve(segments.get(i));
+            if (Files.isRegularFile(p)) {
+                Result c = check(root, p);
+                return c instanceof Found
+                        ? new Container(((Found) c).file(), segments.subList(i + 1, segments.size()), trailingSlash) : c;
+            }
+            if (!Files.isDirectory(p)) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static Result regular(Found f) {
@@ -110,7 +153,7 @@ public final class FileOrigin {
         Path r = root;
         if (r == null) {
             try {
-                if (Files.isDirectory(configured)) {
+                if (Files.isDirectory(configured) || Files.isRegularFile(configured)) {
                     r = configured.toRealPath();
                     root = r;
                 }

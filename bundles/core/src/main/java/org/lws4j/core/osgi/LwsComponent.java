@@ -86,11 +86,14 @@ public final class LwsComponent {
         }
         // services that arrived before the context existed; later ones go to it directly
         org.lws4j.api.TlsProvider earlyTls;
+        List<Map.Entry<Object, Map<String, Object>>> earlyPlugins;
         List<Map.Entry<Protocol, Map<String, Object>>> early;
         List<Map.Entry<org.lws4j.api.Extension, Map<String, Object>>> earlyExt;
         synchronized (lock) {
             ctx = c;
             earlyTls = tls;
+            earlyPlugins = new ArrayList<>(pendingPlugins.entrySet());
+            pendingPlugins.clear();
             early = new ArrayList<>(pending.entrySet());
             pending.clear();
             earlyExt = new ArrayList<>(pendingExtensions.entrySet());
@@ -98,6 +101,9 @@ public final class LwsComponent {
         }
         if (earlyTls != null) {
             c.setTlsProvider(earlyTls);
+        }
+        for (Map.Entry<Object, Map<String, Object>> e : earlyPlugins) {
+            applyPlugin(c, e.getKey(), e.getValue(), true);
         }
         for (Map.Entry<org.lws4j.api.Extension, Map<String, Object>> e : earlyExt) {
             addExtension(c, e.getKey(), e.getValue());
@@ -250,6 +256,76 @@ public final class LwsComponent {
         Object rank = props.get(Constants.SERVICE_RANKING);
         Object id = props.get(Constants.SERVICE_ID);
         c.addExtension((String) n, e, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
+    }
+
+    // ---- file ops and mount origins -------------------------------------------------------------
+    // Both are kept by the context itself, which exists from activation on; services that come
+    // before it wait here.
+
+    private final Map<Object, Map<String, Object>> pendingPlugins = new IdentityHashMap<>();
+
+    @Reference(service = org.lws4j.api.FileOps.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindFileOps(org.lws4j.api.FileOps ops, Map<String, Object> props) {
+        plugin(ops, props, true);
+    }
+
+    void unbindFileOps(org.lws4j.api.FileOps ops, Map<String, Object> props) {
+        plugin(ops, props, false);
+    }
+
+    @Reference(service = org.lws4j.api.MountOrigin.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindOrigin(org.lws4j.api.MountOrigin o, Map<String, Object> props) {
+        plugin(o, props, true);
+    }
+
+    void unbindOrigin(org.lws4j.api.MountOrigin o, Map<String, Object> props) {
+        plugin(o, props, false);
+    }
+
+    private void plugin(Object service, Map<String, Object> props, boolean add) {
+        ContextImpl c;
+        synchronized (lock) {
+            c = ctx;
+            if (c == null) {
+                if (add) {
+                    pendingPlugins.put(service, props);
+                } else {
+                    pendingPlugins.remove(service);
+                }
+                return;
+            }
+        }
+        applyPlugin(c, service, props, add);
+    }
+
+    private void applyPlugin(ContextImpl c, Object service, Map<String, Object> props, boolean add) {
+        Object rank = props.get(Constants.SERVICE_RANKING);
+        int ranking = rank instanceof Integer ? (Integer) rank : 0;
+        Object id = props.get(Constants.SERVICE_ID);
+        long serviceId = id instanceof Long ? (Long) id : 0L;
+        if (service instanceof org.lws4j.api.FileOps) {
+            org.lws4j.api.FileOps ops = (org.lws4j.api.FileOps) service;
+            Object sig = props.get(org.lws4j.api.FileOps.SIGNATURE);
+            if (!add) {
+                c.removeFileOps(ops);
+            } else if (sig instanceof String && !((String) sig).isEmpty()) {
+                c.addFileOps((String) sig, ops, ranking, serviceId);
+            } else {
+                log.warn("file ops service %s has no %s property; ignored", ops.getClass().getName(), org.lws4j.api.FileOps.SIGNATURE);
+            }
+        } else if (service instanceof org.lws4j.api.MountOrigin) {
+            org.lws4j.api.MountOrigin o = (org.lws4j.api.MountOrigin) service;
+            Object scheme = props.get(org.lws4j.api.MountOrigin.SCHEME);
+            if (!(scheme instanceof String) || ((String) scheme).isBlank()) {
+                log.warn("mount origin service %s has no %s property; ignored", o.getClass().getName(), org.lws4j.api.MountOrigin.SCHEME);
+            } else if (add) {
+                c.addOrigin((String) scheme, o, ranking, serviceId);
+            } else {
+                c.removeOrigin((String) scheme, o);
+            }
+        }
     }
 
     // ---- TLS ---------------------------------------------------------------------------------

@@ -14,4 +14,7 @@ public interface VhostContext {
 
     /** The service threads; index 0 runs vhost-scoped callbacks and timers. */
     List<ServiceThread> threads();
+
+    /** The installed file-ops layers over the platform's. */
+    org.lws4j.core.mount.LayeredFileOps fileOpsLayers();
 }

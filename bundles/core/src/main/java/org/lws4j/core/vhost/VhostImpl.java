@@ -26,6 +26,13 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     private final List<String> offered;
     private final Map<String, VhostProtocolImpl> bound = new ConcurrentHashMap<>();
     private final Map<MountConfig, FileOrigin> fileOrigins = new java.util.IdentityHashMap<>();
+    private volatile org.lws4j.api.FileOps fileOpsOverride;
+    /** Bindings of the protocols mount-origin services gave for this vhost's plug-in mounts. */
+    private final Map<MountConfig, OriginBinding> originBindings = new ConcurrentHashMap<>();
+
+    /** A mount origin's protocol bound for one mount. */
+    public record OriginBinding(org.lws4j.api.MountOrigin origin, VhostProtocolImpl binding) {
+    }
 
     public VhostImpl(VhostContext ctx, VhostConfig config) {
         this.ctx = ctx;
@@ -66,6 +73,39 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     /** The per-vhost options of {@code protocol} ("ws-protocols"), empty if none. */
     public Map<String, String> pvo(String protocol) {
         return config.wsProtocols().getOrDefault(protocol, Map.of());
+    }
+
+    /**
+     * The binding serving plug-in mount {@code m} with {@code origin}'s protocol, made (with its
+     * PROTOCOL_INIT, on the calling service thread) the first time it is needed. Null when the
+     * protocol refused to bind.
+     */
+    public VhostProtocolImpl originBinding(MountConfig m, org.lws4j.api.MountOrigin origin) {
+        OriginBinding ob = originBindings.get(m);
+        if (ob != null && ob.origin() == origin) {
+            return ob.binding();
+        }
+        VhostProtocolImpl b = new VhostProtocolImpl(this, m.scheme() + "://" + m.mountpoint(), origin.protocolFor(m),
+                Map.of(), ctx.threads().size());
+        if (b.callVhost(org.lws4j.api.Reason.PROTOCOL_INIT, null) == org.lws4j.api.Result.CLOSE) {
+            return null;
+        }
+        originBindings.put(m, new OriginBinding(origin, b));
+        return b;
+    }
+
+    /** Removes and returns the bindings made from {@code origin}. */
+    public List<VhostProtocolImpl> dropOrigin(org.lws4j.api.MountOrigin origin) {
+        List<VhostProtocolImpl> gone = new ArrayList<>();
+        originBindings.entrySet().removeIf(e -> {
+            if (e.getValue().origin() == origin) {
+                e.getValue().binding().end();
+                gone.add(e.getValue().binding());
+                return true;
+            }
+            return false;
+        });
+        return gone;
     }
 
     /** Makes a binding of {@code protocol} under {@code name} (not yet visible). */
@@ -130,6 +170,22 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     @Override
     public VhostProtocol protocol(String name) {
         return bound.get(name);
+    }
+
+    @Override
+    public org.lws4j.api.FileOps fileOps() {
+        org.lws4j.api.FileOps o = fileOpsOverride;
+        return o != null ? o : ctx.fileOpsLayers();
+    }
+
+    @Override
+    public void setFileOps(org.lws4j.api.FileOps ops) {
+        fileOpsOverride = ops;
+    }
+
+    /** True when the installed layers (not an override) decide, and none handles {@code path}. */
+    public boolean noLayerFor(String path) {
+        return fileOpsOverride == null && !ctx.fileOpsLayers().handles(path);
     }
 
     @Override

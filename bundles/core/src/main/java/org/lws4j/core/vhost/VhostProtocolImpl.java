@@ -32,7 +32,7 @@ public final class VhostProtocolImpl implements VhostProtocol {
     private volatile Object data;
     private volatile boolean live = true;
 
-    VhostProtocolImpl(VhostImpl vhost, String name, Protocol protocol, Map<String, String> pvo, int threads) {
+    public VhostProtocolImpl(VhostImpl vhost, String name, Protocol protocol, Map<String, String> pvo, int threads) {
         this.vhost = vhost;
         this.name = name;
         this.protocol = protocol;
@@ -83,7 +83,7 @@ public final class VhostProtocolImpl implements VhostProtocol {
     }
 
     /** Marks the binding ended: timed callbacks and writeable requests stop reaching it. */
-    void end() {
+    public void end() {
         live = false;
     }
 

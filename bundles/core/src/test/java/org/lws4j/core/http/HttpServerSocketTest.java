@@ -271,6 +271,8 @@ class HttpServerSocketTest {
         try (RawClient c = server.client()) {
             assertEquals(404, c.get("/nope.txt").status());
             assertEquals(404, c.get("/sub/nope/deeper").status());
+            // a file used as a folder, with no file ops layer that opens it as one
+            assertEquals(404, c.get("/hello.txt/x").status());
             assertEquals(TestServer.HELLO, c.get("/hello.txt").text());
         }
     }

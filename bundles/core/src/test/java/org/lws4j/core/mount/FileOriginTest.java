@@ -96,8 +96,18 @@ class FileOriginTest {
     void missingIs404() {
         assertEquals(404, refused(resolve(false, "nope.txt")));
         assertEquals(404, refused(resolve(false, "sub", "nope", "deeper.txt")));
-        // a file used as a directory
-        assertEquals(404, refused(resolve(false, "hello.txt", "x")));
+    }
+
+    @Test
+    void aPathThroughAFileIsAContainerForTheFileOpsLayers() {
+        // "hello.txt/x": a file used as a directory is left to the file ops layers (book.zip/x);
+        // with none installed for it the HTTP answer is 404 (HttpServerSocketTest)
+        FileOrigin.Result r = resolve(false, "hello.txt", "x");
+        assertTrue(r instanceof FileOrigin.Container, r.toString());
+        FileOrigin.Container c = (FileOrigin.Container) r;
+        assertEquals("hello.txt", c.file().getFileName().toString());
+        assertEquals(List.of("x"), c.inner());
+        assertEquals(c.file() + "/x", c.opsPath("index.html"));
     }
 
     @Test
