@@ -31,7 +31,8 @@ import org.osgi.util.tracker.BundleTracker;
  * Vhosts carried by bundles: a bundle whose manifest has {@value #HEADER} names a JSON file in it
  * (lwsws style). While the bundle is ACTIVE its vhosts are served; a mount origin
  * {@code bundle://dir} means the folder {@code dir/} inside that bundle, copied out into core's
- * data area so it is served as plain files. When the bundle stops, its vhosts go away.
+ * data area so it is served as plain files ({@code bundle://site/book.zip} names one file, e.g.
+ * a zip a FILE mount serves through the zip file ops). When the bundle stops, its vhosts go away.
  */
 final class BundleConfigTracker extends BundleTracker<BundleConfigTracker.Contribution> {
     /** The manifest header naming a bundle's vhost config. */
@@ -129,11 +130,26 @@ final class BundleConfigTracker extends BundleTracker<BundleConfigTracker.Contri
                 vc.wsProtocols(), vc.headers(), vc.options());
     }
 
-    /** Copies the bundle's folder {@code dir} under {@code content}; done once per bundle version. */
+    /**
+     * Copies the bundle's folder (or single file, e.g. a zip) {@code dir} under {@code content};
+     * done once per bundle version.
+     */
     private static Path extract(Bundle bundle, String dir, Path content) throws IOException {
         Path target = content.resolve(dir.isEmpty() ? "root" : dir).normalize();
         if (!target.startsWith(content)) {
             throw new IOException("folder outside the bundle: " + dir);
+        }
+        URL single = dir.isEmpty() ? null : bundle.getEntry(dir);
+        if (single != null && !single.getPath().endsWith("/") && bundle.getEntry(dir + "/") == null) {
+            if (!Files.exists(target)) {
+                Files.createDirectories(target.getParent());
+                Path tmp = target.resolveSibling(target.getFileName() + ".part");
+                try (InputStream in = single.openStream()) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return target;
         }
         Path done = target.resolve(".lws4j-complete");
         if (Files.exists(done)) {
