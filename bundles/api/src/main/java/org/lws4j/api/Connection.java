@@ -115,6 +115,23 @@ public interface Connection {
     /** True while output is waiting in the core's buffer (lws_send_pipe_choked). */
     boolean sendPipeChoked();
 
+    // ---- client HTTP -----------------------------------------------------------------------------
+
+    /** The status of the response a client HTTP connection received (after ESTABLISHED_CLIENT_HTTP), else 0. */
+    int responseStatus();
+
+    /** A header of the response a client HTTP connection received, or null. */
+    String responseHeader(String name);
+
+    /**
+     * Delivers the response body bytes waiting now as RECEIVE_CLIENT_HTTP_READ callbacks
+     * (lws_http_client_read), from RECEIVE_CLIENT_HTTP. Until it is called, the connection stops
+     * reading, so a protocol can wait for its own output to drain.
+     *
+     * @return the bytes delivered
+     */
+    int httpClientRead();
+
     // ---- receiving -----------------------------------------------------------------------------
 
     /**

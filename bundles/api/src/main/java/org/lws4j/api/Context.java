@@ -35,6 +35,32 @@ public interface Context {
     void cancelService();
 
     /**
+     * Opens a client connection (lws_client_connect_via_info). Returns at once with the
+     * connection's handle (lws's pwsi), before any callback; later, on its service thread, the
+     * local protocol gets CLIENT_ESTABLISHED (WebSocket), ESTABLISHED_CLIENT_HTTP (HTTP),
+     * RAW_ADOPT (raw), or CLIENT_CONNECTION_ERROR with the reason. Name resolution and the
+     * connect never block a service thread. Thread-safe.
+     *
+     * @throws IllegalArgumentException when the vhost or local protocol named does not exist
+     */
+    Connection connect(ClientConnectInfo info);
+
+    /**
+     * Adopts a channel the application opened (a socket, a pipe) onto {@code vhost} and its
+     * protocol {@code protocol}, as raw: RAW_ADOPT then RAW_RX / RAW_WRITEABLE / RAW_CLOSE for
+     * sockets, RAW_ADOPT_FILE then RAW_RX_FILE / RAW_WRITEABLE_FILE / RAW_CLOSE_FILE for other
+     * channels. Thread-safe.
+     */
+    Connection adopt(java.nio.channels.SelectableChannel channel, String vhost, String protocol);
+
+    /**
+     * Adopts a stream Java cannot select on (a FIFO, stdin, a process's output) as a raw file:
+     * a bridge thread reads it and posts what it reads into the loop, so callbacks stay on the
+     * service thread; writes go to {@code out} (may be null for read-only). Thread-safe.
+     */
+    Connection adoptStream(java.io.InputStream in, java.io.OutputStream out, String vhost, String protocol);
+
+    /**
      * Runs the loop once on the calling thread: waits up to {@code timeoutMillis} for events (0
      * does not wait), handles them, and returns. Only for contexts made with no service threads,
      * where the application drives the loop (lws's external loop).

@@ -57,6 +57,15 @@ final class Acceptor {
         return open.get();
     }
 
+    /** Counts a connection this side opens or adopts: its id, or -1 past the limit. */
+    long newConnection() {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            return -1;
+        }
+        return ids.incrementAndGet();
+    }
+
     /** A connection went away. */
     void closed() {
         open.decrementAndGet();

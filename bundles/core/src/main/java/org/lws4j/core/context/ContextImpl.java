@@ -36,7 +36,8 @@ import org.lws4j.core.vhost.VhostProtocolImpl;
  * service threads never wait on anything, so this cannot deadlock. A context made with
  * {@code count-threads} 0 has one loop the application drives with {@link #service(long)}.
  */
-public final class ContextImpl implements Context, ConnectionHost, VhostContext, HttpHost {
+public final class ContextImpl implements Context, ConnectionHost, VhostContext, HttpHost,
+        org.lws4j.core.client.ClientConnector.Host {
     private final ContextConfig config;
     private final LogImpl log;
     private final List<ServiceThread> threads;
@@ -48,6 +49,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final Acceptor acceptor;
     private final ListenerTable listeners;
     private final Binder binder;
+    private final org.lws4j.core.client.ClientConnector connector;
     private final org.lws4j.core.mount.LayeredFileOps fileOps = new org.lws4j.core.mount.LayeredFileOps();
     private volatile boolean stopped;
 
@@ -65,6 +67,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.acceptor = new Acceptor(this, config, log, threads);
         this.listeners = new ListenerTable(this, threads.get(0), steps, log);
         this.binder = new Binder(vhosts, threads, steps, log);
+        this.connector = new org.lws4j.core.client.ClientConnector(this);
     }
 
     /** Starts the service threads (none for a context the application drives). */
@@ -89,6 +92,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 removeVhostLocked(v, "context stopping");
             }
         }
+        connector.stop();
         for (ServiceThread pt : threads) {
             pt.stop(5000);
         }
@@ -302,6 +306,47 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             }
         }
         return null;
+    }
+
+    // ---- clients and adoption ------------------------------------------------------------------
+
+    @Override
+    public org.lws4j.api.Connection connect(org.lws4j.api.ClientConnectInfo info) {
+        return connector.connect(info);
+    }
+
+    @Override
+    public org.lws4j.api.Connection adopt(java.nio.channels.SelectableChannel channel, String vhost, String protocol) {
+        return connector.adopt(channel, vhost, protocol);
+    }
+
+    @Override
+    public org.lws4j.api.Connection adoptStream(java.io.InputStream in, java.io.OutputStream out, String vhost,
+                                                String protocol) {
+        return connector.adoptStream(in, out, vhost, protocol);
+    }
+
+    @Override
+    public VhostImpl vhostImpl(String name) {
+        if (name == null) {
+            return vhosts.isEmpty() ? null : vhosts.get(0);
+        }
+        for (VhostImpl v : vhosts) {
+            if (v.name().equalsIgnoreCase(name)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public TlsProvider tlsProvider() {
+        return listeners.tlsProvider();
+    }
+
+    @Override
+    public long newConnection() {
+        return acceptor.newConnection();
     }
 
     // ---- Context -------------------------------------------------------------------------------

@@ -137,6 +137,10 @@ final class ListenerTable {
         configDir = dir;
     }
 
+    TlsProvider tlsProvider() {
+        return tlsProvider;
+    }
+
     void setTlsProvider(TlsProvider p) {
         tlsProvider = p;
         refreshTls();

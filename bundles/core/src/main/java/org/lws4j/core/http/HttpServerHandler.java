@@ -17,6 +17,7 @@ import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.HeaderPool;
 import org.lws4j.core.loop.RoleHandler;
 import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.core.vhost.VhostProtocolImpl;
 
 /**
  * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
@@ -57,7 +58,59 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     @Override
     public void onStart() {
-        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+        if (rawFallback()) {
+            conn.setRoleDeadline(TimeUnit.MILLISECONDS.toNanos(rawTimeoutMillis()));
+        } else {
+            conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+        }
+    }
+
+    // ---- fallback to raw (lws's LWS_SERVER_OPTION_FALLBACK_TO_RAW) --------------------------
+
+    /** True when the port's default vhost turns connections that do not speak HTTP into raw ones. */
+    private boolean rawFallback() {
+        return transactions == 0 && !candidates.isEmpty() && candidates.get(0).config().flagOption("fallback-to-raw", false);
+    }
+
+    private long rawTimeoutMillis() {
+        String t = candidates.get(0).config().options().get("raw-fallback-timeout-ms");
+        try {
+            return t == null ? 2000 : Math.max(1, Long.parseLong(t.trim()));
+        } catch (NumberFormatException e) {
+            return 2000;
+        }
+    }
+
+    /**
+     * The connection becomes raw on the vhost's protocol with pvo "raw": "1"; {@code replay}
+     * holds bytes already taken as a would-be request head, handed over first.
+     */
+    private void becomeRaw(byte[] replay, ByteBuffer in) {
+        VhostImpl v = candidates.get(0);
+        VhostProtocolImpl b = null;
+        for (String name : v.protocolNames()) {
+            String raw = v.pvo(name).get("raw");
+            if (raw != null && org.lws4j.core.config.ConfigValues.isTrue(raw) && v.binding(name) != null) {
+                b = v.binding(name);
+                break;
+            }
+        }
+        releaseBuffer();
+        if (b == null) {
+            conn.closeNow("not HTTP, and no protocol with pvo raw=1 is bound on vhost " + v.name());
+            return;
+        }
+        conn.log(LogLevel.INFO, "%s: not HTTP: raw on %s", conn, b.name());
+        conn.setVhost(v);
+        conn.bindProtocol(b);
+        org.lws4j.core.raw.RawHandler r = new org.lws4j.core.raw.RawHandler(conn, false, false);
+        conn.setHandler(r);
+        if (replay.length > 0 && conn.isOpen()) {
+            r.onData(ByteBuffer.wrap(replay));
+        }
+        if (in != null && in.hasRemaining() && conn.isOpen()) {
+            r.onData(in);
+        }
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -114,6 +167,13 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             }
             parser.begin(ah);
         }
+        if (!parser.started() && rawFallback() && in.hasRemaining()) {
+            byte first = in.get(in.position());
+            if (first < 'A' || first > 'Z') {
+                becomeRaw(new byte[0], in); // no HTTP method starts like this
+                return false;
+            }
+        }
         RequestHeadParser.Status st = parser.feed(in);
         switch (st) {
             case NEED_MORE:
@@ -123,6 +183,10 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                 }
                 return false;
             case ERROR:
+                if (rawFallback()) {
+                    becomeRaw(parser.taken(), in);
+                    return false;
+                }
                 releaseBuffer();
                 conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, parser.errorStatus(), parser.errorMessage());
                 fail(parser.errorStatus(), parser.errorMessage());
@@ -406,6 +470,10 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     @Override
     public void onRoleTimeout() {
+        if (phase == Phase.IDLE && !parser.started() && rawFallback()) {
+            becomeRaw(new byte[0], null); // a peer that waits for us to speak first is not HTTP
+            return;
+        }
         if (phase == Phase.IDLE && transactions > 0 && !parser.started()) {
             conn.closeNow("keep-alive connection idle");
             return;

@@ -58,6 +58,11 @@ public final class RequestHeadParser {
         return len > 0;
     }
 
+    /** A copy of the bytes taken so far (to hand them to another role). */
+    public byte[] taken() {
+        return java.util.Arrays.copyOf(buf, len);
+    }
+
     public RequestHead head() {
         return head;
     }

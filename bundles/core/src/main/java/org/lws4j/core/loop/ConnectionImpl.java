@@ -27,8 +27,9 @@ import org.lws4j.core.vhost.VhostProtocolImpl;
 public final class ConnectionImpl extends Wire implements Connection {
     private final long id;
     private final ConnectionHost host;
-    private final InetSocketAddress peer;
-    private final InetSocketAddress local;
+    private InetSocketAddress peer;
+    private InetSocketAddress local;
+    private final boolean client;
     private final long createdMillis = System.currentTimeMillis();
     private VhostImpl vhost;
     private VhostProtocolImpl binding;
@@ -36,17 +37,25 @@ public final class ConnectionImpl extends Wire implements Connection {
     private Reason inCallback;
     private Timer userTimeout;
     private Timer userTimer;
+    private boolean onThread;
 
-    public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, Endpoint ep) throws IOException {
+    public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, Endpoint ep) {
+        this(id, pt, host, ep, false, null);
+    }
+
+    /** A connection this side opens ({@code client}), whose peer is {@code target} until connected. */
+    public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, Endpoint ep, boolean client,
+                          InetSocketAddress target) {
         super(pt, ep);
         this.id = id;
         this.host = host;
-        this.peer = (InetSocketAddress) ch.getRemoteAddress();
-        this.local = (InetSocketAddress) ch.getLocalAddress();
+        this.client = client;
+        this.peer = target;
     }
 
     @Override
     protected void registered() {
+        onThread = true;
         pt.added(this);
     }
 
@@ -54,7 +63,11 @@ public final class ConnectionImpl extends Wire implements Connection {
     protected void closed(String why) {
         cancel(userTimeout);
         cancel(userTimer);
-        pt.removed(this);
+        if (onThread) {
+            pt.removed(this);
+        } else {
+            pt.releaseSlot(); // a client that never got as far as its thread's selector
+        }
         log(LogLevel.INFO, "closed %s: %s", this, why);
         try {
             handler.onClosed(why);
@@ -151,7 +164,10 @@ public final class ConnectionImpl extends Wire implements Connection {
 
     @Override
     public String toString() {
-        return "wsi#" + id + "(" + (peer == null ? "?" : peer.getAddress().getHostAddress() + ":" + peer.getPort()) + ")";
+        InetSocketAddress p = peer != null ? peer : ep.remote();
+        peer = p;
+        return "wsi#" + id + "(" + (p == null ? "-" : (p.getAddress() == null ? p.getHostString() : p.getAddress().getHostAddress())
+                + ":" + p.getPort()) + ")";
     }
 
     // ---- the API -------------------------------------------------------------------------------
@@ -168,7 +184,7 @@ public final class ConnectionImpl extends Wire implements Connection {
 
     @Override
     public boolean isClient() {
-        return false;
+        return client;
     }
 
     @Override
@@ -199,11 +215,15 @@ public final class ConnectionImpl extends Wire implements Connection {
 
     @Override
     public InetSocketAddress peerAddress() {
-        return peer;
+        InetSocketAddress p = ep.remote();
+        return p != null ? (peer = p) : peer;
     }
 
     @Override
     public InetSocketAddress localAddress() {
+        if (local == null) {
+            local = ep.local();
+        }
         return local;
     }
 
@@ -249,6 +269,24 @@ public final class ConnectionImpl extends Wire implements Connection {
     public void respondStatus(int status, String message) {
         checkThread();
         handler.respondStatus(status, message);
+    }
+
+    @Override
+    public int responseStatus() {
+        checkThread();
+        return handler.responseStatus();
+    }
+
+    @Override
+    public String responseHeader(String name) {
+        checkThread();
+        return handler.responseHeader(name);
+    }
+
+    @Override
+    public int httpClientRead() {
+        checkThread();
+        return handler.httpClientRead();
     }
 
     @Override

@@ -2,8 +2,9 @@ package org.lws4j.core.loop;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectableChannel;
 
 /**
  * The bytes of one connection, in and out: plain TCP, or TLS over it. The connection above
@@ -12,8 +13,27 @@ import java.nio.channels.SocketChannel;
  * Used on the connection's service thread only.
  */
 public interface Endpoint {
-    /** The socket, for selection and addresses. */
-    SocketChannel socket();
+    /** The channel the loop selects on. */
+    SelectableChannel channel();
+
+    /** The peer's address, or null when there is none (pipes, files). */
+    default InetSocketAddress remote() {
+        return null;
+    }
+
+    /** Our address, or null when there is none. */
+    default InetSocketAddress local() {
+        return null;
+    }
+
+    /** The connection is established (accepted, or connected as a client): start what must start. */
+    default void start() throws IOException {
+    }
+
+    /** False when the channel cannot be selected for writing; the endpoint wakes the loop itself. */
+    default boolean selectsWrite() {
+        return true;
+    }
 
     /** Reads application bytes into {@code dst}: the count, 0 for none now, -1 at the end. */
     int read(ByteBuffer dst) throws IOException;

@@ -34,6 +34,15 @@ public abstract class RoleHandler {
      */
     public abstract void onData(ByteBuffer in);
 
+    /** A client connection's connect completed: send what the role sends first. */
+    public void onConnected() {
+    }
+
+    /** A client connection's connect failed. */
+    public void onConnectFailed(String why) {
+        conn.closeNow("connect failed: " + why);
+    }
+
     /** A protocol callback (any reason) has just returned; work it deferred can run now. */
     public void afterCallback() {
     }
@@ -94,6 +103,18 @@ public abstract class RoleHandler {
 
     public void redirect(int status, String location) {
         throw unsupported("redirect");
+    }
+
+    public int responseStatus() {
+        return 0;
+    }
+
+    public String responseHeader(String name) {
+        return null;
+    }
+
+    public int httpClientRead() {
+        throw unsupported("httpClientRead");
     }
 
     public boolean isFirstFragment() {

@@ -29,7 +29,8 @@ abstract class Wire implements Selectable {
 
     protected final ServiceThread pt;
     protected final Endpoint ep;
-    protected final SocketChannel ch;
+    protected final java.nio.channels.SelectableChannel ch;
+    private boolean connecting;
     private final OutputQueue out = new OutputQueue();
     private SelectionKey key;
     protected RoleHandler handler;
@@ -49,7 +50,7 @@ abstract class Wire implements Selectable {
     Wire(ServiceThread pt, Endpoint ep) {
         this.pt = pt;
         this.ep = ep;
-        this.ch = ep.socket();
+        this.ch = ep.channel();
     }
 
     /** Registers with the thread's selector and starts {@code first}. On the service thread. */
@@ -57,7 +58,60 @@ abstract class Wire implements Selectable {
         key = ch.register(pt.selector(), SelectionKey.OP_READ, this);
         handler = first;
         registered();
+        ep.start();
         first.onStart();
+        updateInterest();
+    }
+
+    /**
+     * Registers a client socket whose connect is under way (or done, when {@code connected}):
+     * the handler hears {@link RoleHandler#onConnected()} or {@link RoleHandler#onConnectFailed}.
+     */
+    public void registerConnecting(RoleHandler first, boolean connected) throws IOException {
+        handler = first;
+        connecting = !connected;
+        key = ch.register(pt.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+        registered();
+        if (connected) {
+            connectedNow();
+        }
+    }
+
+    /** A client connection that never got as far as connecting (name resolution failed, ...). */
+    public void failBeforeConnect(RoleHandler h, String why) {
+        handler = h;
+        h.onConnectFailed(why);
+    }
+
+    private void finishConnect() {
+        try {
+            if (!((SocketChannel) ch).finishConnect()) {
+                return;
+            }
+        } catch (IOException e) {
+            connecting = false;
+            handler.onConnectFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        connectedNow();
+    }
+
+    private void connectedNow() {
+        connecting = false;
+        setRoleDeadline(0);
+        try {
+            ep.start();
+        } catch (IOException e) {
+            handler.onConnectFailed("TLS start failed: " + e.getMessage());
+            return;
+        }
+        handler.onConnected();
+        updateInterest();
+    }
+
+    /** True while a client connect is under way. */
+    public boolean isConnecting() {
+        return connecting;
     }
 
     /** The connection joined its thread's selector. */
@@ -68,6 +122,12 @@ abstract class Wire implements Selectable {
     @Override
     public void onSelected(SelectionKey k) {
         int ready = k.readyOps();
+        if (connecting) {
+            if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                finishConnect();
+            }
+            return;
+        }
         if ((ready & SelectionKey.OP_WRITE) != 0 && state != State.CLOSED) {
             handleWritable();
         }
@@ -260,7 +320,7 @@ abstract class Wire implements Selectable {
         }
         long n;
         try {
-            n = file.transferTo(position, count, ch);
+            n = file.transferTo(position, count, (java.nio.channels.WritableByteChannel) ch);
         } catch (IOException e) {
             closeNow("write failed: " + e.getMessage());
             return -1;
@@ -270,16 +330,17 @@ abstract class Wire implements Selectable {
     }
 
     protected void updateInterest() {
-        if (state == State.CLOSED || key == null || !key.isValid()) {
+        if (state == State.CLOSED || key == null || !key.isValid() || connecting) {
             return;
         }
         int ops = 0;
         if (state == State.LINGER || state == State.FLUSHING || rxEnabled()) {
             ops |= SelectionKey.OP_READ;
         }
-        if (!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && state == State.OPEN)) {
+        if ((!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && state == State.OPEN)) && ep.selectsWrite()) {
             ops |= SelectionKey.OP_WRITE;
         }
+        ops &= key.channel().validOps();
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
@@ -381,6 +442,9 @@ abstract class Wire implements Selectable {
         if (state == State.OPEN) {
             wantWriteable = true;
             updateInterest();
+            if (!ep.selectsWrite()) {
+                pt.execute(this::writableFromBridge); // no OP_WRITE to wait for: try at once
+            }
         }
     }
 
@@ -429,6 +493,17 @@ abstract class Wire implements Selectable {
         return handler;
     }
 
+    /**
+     * For endpoints that cannot be selected for writing (bridged streams): their writer has room
+     * again. Runs what OP_WRITE would have run.
+     */
+    public void writableFromBridge() {
+        if (state != State.CLOSED) {
+            handleWritable();
+            updateInterest();
+        }
+    }
+
     /** Makes {@code h} the role (an upgrade) and starts it. */
     public void setHandler(RoleHandler h) {
         handler = h;
@@ -442,7 +517,7 @@ abstract class Wire implements Selectable {
             String resp = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
                     + "\r\nConnection: close\r\n\r\n" + body;
             try {
-                ch.write(ByteBuffer.wrap(resp.getBytes(StandardCharsets.ISO_8859_1)));
+                ((SocketChannel) ch).write(ByteBuffer.wrap(resp.getBytes(StandardCharsets.ISO_8859_1)));
             } catch (IOException ignored) {
                 // closing anyway
             }

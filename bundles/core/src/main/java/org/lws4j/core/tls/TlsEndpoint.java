@@ -53,8 +53,36 @@ public final class TlsEndpoint implements Endpoint {
     }
 
     @Override
-    public SocketChannel socket() {
+    public java.nio.channels.SelectableChannel channel() {
         return ch;
+    }
+
+    @Override
+    public java.net.InetSocketAddress remote() {
+        try {
+            return (java.net.InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public java.net.InetSocketAddress local() {
+        try {
+            return (java.net.InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A client engine speaks first: the ClientHello goes out as soon as the socket is connected. */
+    @Override
+    public void start() throws IOException {
+        if (engine.getUseClientMode()) {
+            firstByteChecked = true; // the server's answer is TLS by definition; anything else fails the handshake
+            engine.beginHandshake();
+            advanceHandshakeWrites();
+        }
     }
 
     @Override
