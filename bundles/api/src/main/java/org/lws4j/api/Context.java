@@ -25,6 +25,20 @@ public interface Context {
     /** The Server header and status string, e.g. "lws4j". */
     String serverString();
 
+    /** A snapshot of every connection now (status pages, shell commands). Thread-safe. */
+    java.util.List<ConnectionInfo> connections();
+
+    /**
+     * Closes connection {@code id} on its own thread: WebSockets get a Close with {@code code}
+     * and {@code reason}, others are closed once queued output is written. Thread-safe.
+     *
+     * @return false when no such connection is open
+     */
+    boolean closeConnection(long id, int code, String reason);
+
+    /** When the context started, epoch milliseconds. */
+    long startMillis();
+
     /** Asks for WRITEABLE on every connection of {@code protocol} on every vhost. */
     void requestWriteableAll(String protocol);
 

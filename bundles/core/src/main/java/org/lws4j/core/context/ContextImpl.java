@@ -51,6 +51,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final Binder binder;
     private final org.lws4j.core.client.ClientConnector connector;
     private final org.lws4j.core.mount.LayeredFileOps fileOps = new org.lws4j.core.mount.LayeredFileOps();
+    private final java.util.Map<Long, ConnectionImpl> live = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
@@ -106,8 +107,37 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     @Override
+    public void connectionOpened(ConnectionImpl c) {
+        live.put(c.id(), c);
+    }
+
+    @Override
     public void connectionClosed(ConnectionImpl c) {
+        if (c != null) {
+            live.remove(c.id());
+        }
         acceptor.closed();
+    }
+
+    @Override
+    public List<org.lws4j.api.ConnectionInfo> connections() {
+        List<org.lws4j.api.ConnectionInfo> l = new ArrayList<>(live.size());
+        for (ConnectionImpl c : live.values()) {
+            l.add(c.info());
+        }
+        l.sort(java.util.Comparator.comparingLong(org.lws4j.api.ConnectionInfo::id));
+        return l;
+    }
+
+    @Override
+    public boolean closeConnection(long id, int code, String reason) {
+        ConnectionImpl c = live.get(id);
+        return c != null && c.execute(() -> {
+            c.handler().close(code, reason == null ? "" : reason);
+            if (c.isOpen() && c.role() != org.lws4j.api.Role.WEBSOCKET) {
+                c.closeAfterFlush("closed by request (" + code + " " + reason + ")");
+            }
+        });
     }
 
     /** Connections open now, all threads. */
@@ -434,6 +464,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         return threads;
     }
 
+    @Override
     public long startMillis() {
         return startMillis;
     }

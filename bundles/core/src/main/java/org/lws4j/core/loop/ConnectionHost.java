@@ -9,6 +9,10 @@ public interface ConnectionHost {
 
     Log log();
 
+    /** The connection is on its thread's selector: it counts as open. Called on its service thread. */
+    default void connectionOpened(ConnectionImpl c) {
+    }
+
     /** The connection closed; account for it. Called on its service thread. */
     void connectionClosed(ConnectionImpl c);
 }

@@ -57,6 +57,18 @@ public final class ConnectionImpl extends Wire implements Connection {
     protected void registered() {
         onThread = true;
         pt.added(this);
+        host.connectionOpened(this);
+    }
+
+    /** A snapshot for status pages and commands; safe to take from any thread (values may lag). */
+    public org.lws4j.api.ConnectionInfo info() {
+        VhostImpl v = vhost;
+        VhostProtocolImpl b = binding;
+        RoleHandler h = handler;
+        InetSocketAddress p = peer != null ? peer : ep.remote();
+        String peerText = p == null ? null : (p.getAddress() == null ? p.getHostString() : p.getAddress().getHostAddress()) + ":" + p.getPort();
+        return new org.lws4j.api.ConnectionInfo(id, v == null ? null : v.name(), b == null ? null : b.name(),
+                h == null ? Role.HTTP : h.role(), client, ep.isSecure(), peerText, createdMillis, bytesIn(), bytesOut());
     }
 
     @Override

@@ -33,7 +33,7 @@ abstract class Wire implements Selectable {
     private boolean connecting;
     private final OutputQueue out = new OutputQueue();
     private SelectionKey key;
-    protected RoleHandler handler;
+    protected volatile RoleHandler handler;
     protected volatile State state = State.OPEN;
     private String closeWhy;
 
@@ -43,8 +43,8 @@ abstract class Wire implements Selectable {
     private ByteBuffer stash;
     private boolean redeliveryPosted;
 
-    private long bytesIn;
-    private long bytesOut;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
     private Timer roleTimer;
 
     Wire(ServiceThread pt, Endpoint ep) {
