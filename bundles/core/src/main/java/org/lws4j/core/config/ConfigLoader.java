@@ -127,6 +127,7 @@ public final class ConfigLoader {
     public LoadedConfig load(List<Source> sources) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, Long> numbers = new LinkedHashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         String[] serverString = {null};
         List<VhostConfig> vhosts = new ArrayList<>();
         for (Source src : sources) {
@@ -137,13 +138,16 @@ public final class ConfigLoader {
             }
             for (Map.Entry<String, JsonNode> e : root.get().properties()) {
                 switch (e.getKey()) {
-                    case "global" -> readGlobal(e.getValue(), r, numbers, serverString);
+                    case "global" -> {
+                        readGlobal(e.getValue(), r, numbers, serverString);
+                        keepScalars(e.getValue(), options);
+                    }
                     case "vhosts" -> VhostReader.readAll(e.getValue(), r, vhosts);
                     default -> r.problem(e.getKey(), "unknown section, ignored (expected \"global\" or \"vhosts\")");
                 }
             }
         }
-        return new LoadedConfig(context(numbers, serverString[0]), vhosts, problems);
+        return new LoadedConfig(context(numbers, serverString[0]).withOptions(options), vhosts, problems);
     }
 
     private Optional<JsonNode> parse(Source src, EntryReader r) {
@@ -175,6 +179,18 @@ public final class ConfigLoader {
             msg = msg.substring(0, open >= 0 ? open : source).trim();
         }
         return msg;
+    }
+
+    /** Every scalar global key as a string (later files win), for settings read by name ("syslog", ...). */
+    private static void keepScalars(JsonNode g, Map<String, String> options) {
+        if (g == null || !g.isObject()) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : g.properties()) {
+            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                options.put(e.getKey(), e.getValue().asText());
+            }
+        }
     }
 
     private static void readGlobal(JsonNode g, EntryReader r, Map<String, Long> numbers, String[] serverString) {

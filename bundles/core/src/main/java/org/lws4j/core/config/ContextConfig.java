@@ -22,6 +22,8 @@ package org.lws4j.core.config;
  *     ("ws-max-frame-size")
  * @param wsMaxMessageSize largest WebSocket message accepted, else close 1009
  *     ("ws-max-message-size")
+ * @param options every scalar key of "global", as strings, for settings read by name
+ *     ("syslog", "syslog-facility", ...)
  */
 public record ContextConfig(
         int countThreads,
@@ -37,7 +39,8 @@ public record ContextConfig(
         int fdLimitPerThread,
         int wsPingPongSecs,
         long wsMaxFrameSize,
-        long wsMaxMessageSize) {
+        long wsMaxMessageSize,
+        java.util.Map<String, String> options) {
 
     /** Default for both WebSocket size limits: 64 MiB. */
     public static final long DEFAULT_WS_MAX = 64L << 20;
@@ -49,6 +52,23 @@ public record ContextConfig(
         this(countThreads, serverString, timeoutSecs, kaTime, kaProbes, kaInterval, maxHttpHeaderData,
                 maxHttpHeaderPool, maxHttpBody, logLevel, fdLimitPerThread, wsPingPongSecs,
                 DEFAULT_WS_MAX, DEFAULT_WS_MAX);
+    }
+
+    /** The settings with both WebSocket size limits given, and no named options. */
+    public ContextConfig(int countThreads, String serverString, int timeoutSecs, int kaTime, int kaProbes,
+                         int kaInterval, int maxHttpHeaderData, int maxHttpHeaderPool, long maxHttpBody,
+                         int logLevel, int fdLimitPerThread, int wsPingPongSecs, long wsMaxFrameSize,
+                         long wsMaxMessageSize) {
+        this(countThreads, serverString, timeoutSecs, kaTime, kaProbes, kaInterval, maxHttpHeaderData,
+                maxHttpHeaderPool, maxHttpBody, logLevel, fdLimitPerThread, wsPingPongSecs, wsMaxFrameSize,
+                wsMaxMessageSize, java.util.Map.of());
+    }
+
+    /** This config with {@code o} as its named options. */
+    public ContextConfig withOptions(java.util.Map<String, String> o) {
+        return new ContextConfig(countThreads, serverString, timeoutSecs, kaTime, kaProbes, kaInterval,
+                maxHttpHeaderData, maxHttpHeaderPool, maxHttpBody, logLevel, fdLimitPerThread, wsPingPongSecs,
+                wsMaxFrameSize, wsMaxMessageSize, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(o)));
     }
 
     /** What a context runs with when no config file says otherwise. */

@@ -82,6 +82,21 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 external ? " driven by the application" : "", acceptor.maxConnections());
     }
 
+    /**
+     * Starts the service loops as long-lived tasks of {@code executor} instead of threads of their
+     * own (each task returns when the context stops); the executor needs a thread per loop.
+     */
+    public void start(java.util.concurrent.Executor executor) {
+        if (external) {
+            throw new IllegalStateException("a context with count-threads 0 is driven by service(); nothing to start");
+        }
+        for (ServiceThread pt : threads) {
+            pt.startOn(executor);
+        }
+        log.notice("lws4j context: %d service loop(s) on the application's executor, up to %d connections",
+                threads.size(), acceptor.maxConnections());
+    }
+
     /** Closes every connection (WebSockets get 1001), ends every binding, stops the threads. */
     public void stop() {
         synchronized (changes) {
@@ -212,6 +227,11 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             }
         });
         log.notice("vhost %s on port %d removed: %s", v.name(), v.port(), why);
+    }
+
+    /** Every address listened on now ("0.0.0.0:7681", "0.0.0.0:7682 (TLS)"). */
+    public List<String> listening() {
+        return listeners.listening();
     }
 
     /** The port a vhost listens on; -1 if it does not listen. */

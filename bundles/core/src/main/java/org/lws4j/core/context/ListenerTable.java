@@ -96,6 +96,18 @@ final class ListenerTable {
         return null;
     }
 
+    /** Every address listened on now, with "(TLS)" after TLS ones. */
+    List<String> listening() {
+        List<String> l = steps.on(pt0, () -> {
+            List<String> out = new ArrayList<>();
+            for (Listener x : listeners.values()) {
+                out.add(x.address().getHostString() + ":" + x.boundPort() + (x.isTls() ? " (TLS)" : ""));
+            }
+            return out;
+        });
+        return l == null ? List.of() : l;
+    }
+
     /** The port {@code v} listens on, or -1 when it does not listen. */
     int boundPort(VhostImpl v) {
         Integer port = steps.on(pt0, () -> {

@@ -39,6 +39,8 @@ public final class ServiceThread implements Runnable {
     private volatile Thread owner;
     private volatile boolean running;
     private Thread thread;
+    private boolean onExecutor;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     public ServiceThread(int index, Log log, int headerSize, int headerCount) throws IOException {
         this.index = index;
@@ -56,13 +58,30 @@ public final class ServiceThread implements Runnable {
         thread.start();
     }
 
+    /**
+     * Runs the loop as a long-lived task of the application's executor instead of a thread of its
+     * own; the task returns when the context stops.
+     */
+    public void startOn(java.util.concurrent.Executor executor) {
+        running = true;
+        onExecutor = true;
+        executor.execute(this);
+    }
+
     @Override
     public void run() {
         owner = Thread.currentThread();
-        while (running) {
-            serviceOnce(1000);
+        if (onExecutor) {
+            thread = owner;
         }
-        shutdownOnOwner();
+        try {
+            while (running) {
+                serviceOnce(1000);
+            }
+            shutdownOnOwner();
+        } finally {
+            finished.countDown();
+        }
     }
 
     /**
@@ -70,17 +89,19 @@ public final class ServiceThread implements Runnable {
      * For a loop without its own thread, the caller must be the one that drives it.
      */
     public void stop(long waitMillis) {
-        if (thread == null) {
+        if (thread == null && !onExecutor) {
             shutdownOnOwner();
             return;
         }
         execute(() -> running = false);
+        boolean done;
         try {
-            thread.join(waitMillis);
+            done = finished.await(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            done = false;
         }
-        if (thread.isAlive()) {
+        if (!done) {
             log.warn("service thread %d did not stop within %d ms", index, waitMillis);
         }
     }
@@ -103,7 +124,7 @@ public final class ServiceThread implements Runnable {
      * @return the number of keys, tasks and timers handled
      */
     public int serviceOnce(long timeoutMillis) {
-        if (thread == null) {
+        if (thread == null && !onExecutor) {
             owner = Thread.currentThread();
             try {
                 return turn(timeoutMillis);
@@ -199,7 +220,7 @@ public final class ServiceThread implements Runnable {
      */
     public boolean isOwner() {
         Thread t = owner;
-        return t == null ? thread == null : t == Thread.currentThread();
+        return t == null ? thread == null && !onExecutor : t == Thread.currentThread();
     }
 
     public int index() {

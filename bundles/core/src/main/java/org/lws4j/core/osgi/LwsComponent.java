@@ -47,6 +47,11 @@ public final class LwsComponent {
     public static final String CONF_PROPERTY = "lws4j.conf";
     /** Framework property: the log level mask, overriding the config's "log-level". */
     public static final String LOG_LEVEL_PROPERTY = "lws4j.log.level";
+    /**
+     * Framework property: a file written once the framework has started and every vhost is up
+     * ("ready" and the addresses listened on), for {@code bin/lws4j start} to wait for.
+     */
+    public static final String READY_FILE_PROPERTY = "lws4j.ready.file";
 
     private final LogImpl log = new LogImpl(LogLevel.DEFAULT_MASK);
     private final Object lock = new Object();
@@ -56,6 +61,7 @@ public final class LwsComponent {
     private ContextImpl ctx;
     private BundleConfigTracker tracker;
     private ServiceRegistration<Context> registration;
+    private org.lws4j.core.log.SyslogEmitter syslogEmitter;
 
     @Activate
     void activate(BundleContext bc) throws IOException {
@@ -75,6 +81,16 @@ public final class LwsComponent {
         }
         for (ConfigProblem p : cfg.problems()) {
             log.err("config: %s", p);
+        }
+        String syslog = cfg.global().options().get("syslog");
+        if (syslog != null) {
+            try {
+                int facility = Integer.parseInt(cfg.global().options().getOrDefault("syslog-facility", "1").trim());
+                syslogEmitter = org.lws4j.core.log.SyslogEmitter.parse(syslog, facility);
+                log.addEmitter(syslogEmitter);
+            } catch (IOException | RuntimeException e) {
+                log.err("config: global.syslog: %s", e.getMessage());
+            }
         }
         ContextImpl c = new ContextImpl(cfg.global(), log);
         if (dir != null) {
@@ -116,6 +132,40 @@ public final class LwsComponent {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("lws.server.string", c.serverString());
         registration = bc.registerService(Context.class, c, props);
+        readyWhenStarted(bc, c);
+    }
+
+    /** Writes the ready file once the framework has started every bundle (so bundle vhosts are up too). */
+    private void readyWhenStarted(BundleContext bc, ContextImpl c) {
+        String file = bc.getProperty(READY_FILE_PROPERTY);
+        if (file == null) {
+            return;
+        }
+        Runnable write = () -> {
+            try {
+                Path p = Path.of(file);
+                Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+                java.nio.file.Files.writeString(tmp, "ready " + String.join(", ", c.listening()) + "\n");
+                java.nio.file.Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                log.warn("cannot write the ready file %s: %s", file, e.getMessage());
+            }
+        };
+        org.osgi.framework.Bundle system = bc.getBundle(0);
+        if (system.getState() == org.osgi.framework.Bundle.ACTIVE) {
+            write.run();
+            return;
+        }
+        bc.addFrameworkListener(new org.osgi.framework.FrameworkListener() {
+            @Override
+            public void frameworkEvent(org.osgi.framework.FrameworkEvent e) {
+                if (e.getType() == org.osgi.framework.FrameworkEvent.STARTED) {
+                    bc.removeFrameworkListener(this);
+                    write.run();
+                }
+            }
+        });
     }
 
     @Deactivate
@@ -133,6 +183,14 @@ public final class LwsComponent {
         }
         if (c != null) {
             c.stop();
+        }
+        if (syslogEmitter != null) {
+            log.removeEmitter(syslogEmitter);
+            try {
+                syslogEmitter.close();
+            } catch (IOException ignored) {
+                // stopping anyway
+            }
         }
     }
 
