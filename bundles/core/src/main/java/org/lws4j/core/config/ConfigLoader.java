@@ -181,12 +181,18 @@ public final class ConfigLoader {
         return msg;
     }
 
-    /** Every scalar global key as a string (later files win), for settings read by name ("syslog", ...). */
+    /**
+     * The scalar global keys that have no field of their own, as strings (later files win), for
+     * settings read by name ("syslog", ...).
+     */
     private static void keepScalars(JsonNode g, Map<String, String> options) {
         if (g == null || !g.isObject()) {
             return;
         }
         for (Map.Entry<String, JsonNode> e : g.properties()) {
+            if (GLOBAL_NUMBERS.containsKey(e.getKey()) || e.getKey().equals("server-string")) {
+                continue;
+            }
             if (e.getValue().isValueNode() && !e.getValue().isNull()) {
                 options.put(e.getKey(), e.getValue().asText());
             }

@@ -71,7 +71,8 @@ class ConfigLoaderTest {
         LoadedConfig c = load("conf/lws.json", FULL);
 
         assertEquals(List.of(), c.problems());
-        assertEquals(new ContextConfig(2, "myserver v1", 30, 60, 3, 10, 4096, 16, 1048576L, 15, 1024, 200), c.global());
+        assertEquals(new ContextConfig(2, "myserver v1", 30, 60, 3, 10, 4096, 16, 1048576L, 15, 1024, 200)
+                .withOptions(java.util.Map.of("uid", "48", "gid", "48", "init-ssl", "yes")), c.global());
         assertEquals(2, c.vhosts().size());
 
         VhostConfig v = c.vhosts().get(0);
@@ -196,7 +197,7 @@ class ConfigLoaderTest {
         ContextConfig d = ContextConfig.defaults();
         assertEquals(new ContextConfig(8, d.serverString(), 30, 0, 4, d.kaInterval(), d.maxHttpHeaderData(),
                 d.maxHttpHeaderPool(), d.maxHttpBody(), d.logLevel(), d.fdLimitPerThread(), d.wsPingPongSecs()),
-                c.global());
+                c.global().withOptions(java.util.Map.of()));
     }
 
     @Test
