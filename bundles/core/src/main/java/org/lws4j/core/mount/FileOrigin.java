@@ -93,7 +93,8 @@ public final class FileOrigin {
         }
         Found f = (Found) first;
         if (!f.attrs().isDirectory()) {
-            return regular(f);
+            // "book.zip/": a file asked for as a folder is left to the file ops layers
+            return trailingSlash && !segments.isEmpty() ? new Container(f.file(), List.of(), true) : regular(f);
         }
         if (!trailingSlash && !segments.isEmpty()) {
             return new Redirect();
