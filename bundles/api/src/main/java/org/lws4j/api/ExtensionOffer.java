@@ -14,10 +14,24 @@ import java.util.Map;
 public final class ExtensionOffer {
     private final String name;
     private final Map<String, String> params;
+    private final boolean wellFormed;
 
     public ExtensionOffer(String name, Map<String, String> params) {
+        this(name, params, true);
+    }
+
+    private ExtensionOffer(String name, Map<String, String> params, boolean wellFormed) {
         this.name = name;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.wellFormed = wellFormed;
+    }
+
+    /**
+     * False when the offer named a parameter twice: RFC 7692 section 7 says such an offer is
+     * declined (the core does not pass it to the extension), not the whole handshake.
+     */
+    public boolean wellFormed() {
+        return wellFormed;
     }
 
     public String name() {
@@ -51,6 +65,7 @@ public final class ExtensionOffer {
                     throw new IllegalArgumentException("bad extension name: " + n);
                 }
                 Map<String, String> p = new LinkedHashMap<>();
+                boolean twice = false;
                 for (int i = 1; i < parts.size(); i++) {
                     String param = parts.get(i).trim();
                     int eq = param.indexOf('=');
@@ -62,12 +77,10 @@ public final class ExtensionOffer {
                     if (!isToken(k) || (v != null && !isToken(v))) {
                         throw new IllegalArgumentException("bad extension parameter: " + param);
                     }
-                    if (p.containsKey(k)) {
-                        throw new IllegalArgumentException("extension parameter given twice: " + k);
-                    }
+                    twice |= p.containsKey(k);
                     p.put(k, v);
                 }
-                out.add(new ExtensionOffer(n, p));
+                out.add(new ExtensionOffer(n, p, !twice));
             }
         }
         return out;

@@ -82,7 +82,9 @@ final class WsReceiver {
                 return;
             }
             boolean isControl = FrameHeader.isControl(hdr.opcode);
+            // for transformed messages acc holds decoded bytes: the wire piece is sized on its own
             long want = isControl ? frameLeft
+                    : msgTransformed ? Math.min(frameLeft, rxSize)
                     : Math.min(frameLeft, acc == null || acc.position() == 0 ? rxSize : acc.remaining());
             int n = (int) Math.min(in.remaining(), want);
             ByteBuffer piece = in.slice();
@@ -155,7 +157,10 @@ final class WsReceiver {
                 msgTransformed = transform != null && (hdr.rsv & (transform.rsvBits() >> 4)) != 0;
             }
             msgBytes += hdr.length;
-            if (msgBytes > maxMessage && !msgTransformed) {
+            // compressed bytes are capped too (a little over the limit: incompressible data grows
+            // slightly), so empty blocks cannot stream forever inside one message
+            long wireLimit = msgTransformed ? maxMessage + maxMessage / 64 + 1024 : maxMessage;
+            if (msgBytes > wireLimit) {
                 return h.fail(CloseStatus.MESSAGE_TOO_LARGE, "message over the limit of " + maxMessage + " bytes");
             }
         }

@@ -140,7 +140,9 @@ public final class WsUpgrade {
     static List<Agreed> negotiate(List<ExtensionOffer> offers, HttpHost host, ExtensionSession.Limits limits) {
         Map<String, List<ExtensionOffer>> byName = new LinkedHashMap<>();
         for (ExtensionOffer o : offers) {
-            byName.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(o);
+            if (o.wellFormed()) {
+                byName.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(o);
+            }
         }
         List<Agreed> agreed = new ArrayList<>();
         int usedBits = 0;
