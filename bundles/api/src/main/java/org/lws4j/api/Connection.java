@@ -95,14 +95,18 @@ public interface Connection {
     void writeHttpHeaders(HttpResponse response);
 
     /**
-     * Sends a whole response, headers and body, now (allowed in HTTP and HTTP_BODY_COMPLETION).
-     * Content-Length is set from {@code body}. The transaction then completes by itself.
+     * Sends a whole response, headers and body, now: from any callback of the HTTP transaction
+     * (HTTP, HTTP_BODY, HTTP_BODY_COMPLETION, HTTP_WRITEABLE, TIMER) or a task given to
+     * {@link #execute}, as long as no response has started. Content-Length is set from
+     * {@code body}. The transaction then completes by itself; a request body still arriving is
+     * read and dropped if it is small, else the connection closes after the answer.
      */
     void respond(HttpResponse response, ByteBuffer body);
 
     /**
      * Sends a short HTML page for {@code status} with {@code message} in it (lws's
-     * {@code lws_return_http_status}). The transaction then completes by itself.
+     * {@code lws_return_http_status}); allowed where {@link #respond} is. The transaction then
+     * completes by itself.
      */
     void respondStatus(int status, String message);
 
@@ -190,7 +194,8 @@ public interface Connection {
 
     /**
      * Runs {@code task} on this connection's service thread, soon; nothing happens if the
-     * connection has closed by then. Thread-safe: the way for other threads to reach it.
+     * connection has closed by then. A task that throws closes the connection, as a callback
+     * that throws does. Thread-safe: the way for other threads to reach it.
      *
      * @return false if the connection was already closed when called
      */

@@ -43,6 +43,18 @@ public interface VhostProtocol {
     void requestWriteableAll();
 
     /**
+     * Adopts a channel onto this protocol on this vhost, as {@link Context#adopt} does; usable
+     * from PROTOCOL_INIT on. Thread-safe.
+     */
+    Connection adopt(java.nio.channels.SelectableChannel channel);
+
+    /**
+     * Adopts a stream pair onto this protocol on this vhost, as {@link Context#adoptStream} does;
+     * usable from PROTOCOL_INIT on (lws's protocols adopt their FIFOs there). Thread-safe.
+     */
+    Connection adoptStream(java.io.InputStream in, java.io.OutputStream out);
+
+    /**
      * Calls {@link Protocol#vhostCallback} with {@link Reason#USER} and {@code tag} after
      * {@code delay}, on a service thread (lws_timed_callback_vh_protocol). Thread-safe. Pending
      * callbacks are cancelled when the binding ends.

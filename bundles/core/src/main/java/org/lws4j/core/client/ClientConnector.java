@@ -137,34 +137,49 @@ public final class ClientConnector {
 
     /** Adopts a channel the application opened: raw socket, or raw file for other channels. */
     public Connection adopt(SelectableChannel ch, String vhost, String protocol) {
+        VhostImpl v = vhostFor(vhost);
+        return adopt(ch, v, bound(v, protocol));
+    }
+
+    /** Adopts a channel onto {@code binding} of {@code v} (also before the binding is visible). */
+    public Connection adopt(SelectableChannel ch, VhostImpl v, VhostProtocolImpl binding) {
         boolean socket = ch instanceof SocketChannel;
         try {
             ch.configureBlocking(false);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot make the channel non-blocking: " + e.getMessage(), e);
         }
-        return adoptEndpoint(new PlainEndpoint(ch), !socket, vhost, protocol);
+        return adoptEndpoint(new PlainEndpoint(ch), !socket, v, binding);
     }
 
     /** Adopts a stream pair through a bridge: raw file callbacks on the service thread. */
     public Connection adoptStream(InputStream in, OutputStream out, String vhost, String protocol) {
+        VhostImpl v = vhostFor(vhost);
+        return adoptStream(in, out, v, bound(v, protocol));
+    }
+
+    /** Adopts a stream pair onto {@code binding} of {@code v} (also before the binding is visible). */
+    public Connection adoptStream(InputStream in, OutputStream out, VhostImpl v, VhostProtocolImpl binding) {
         StreamBridgeEndpoint ep;
         try {
-            ep = new StreamBridgeEndpoint(in, out, protocol);
+            ep = new StreamBridgeEndpoint(in, out, binding.name());
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a pipe: " + e.getMessage(), e);
         }
-        ConnectionImpl c = adoptEndpoint(ep, true, vhost, protocol);
+        ConnectionImpl c = adoptEndpoint(ep, true, v, binding);
         ep.setWake(() -> c.execute(c::writableFromBridge));
         return c;
     }
 
-    private ConnectionImpl adoptEndpoint(Endpoint ep, boolean file, String vhost, String protocol) {
-        VhostImpl v = vhostFor(vhost);
+    private VhostProtocolImpl bound(VhostImpl v, String protocol) {
         VhostProtocolImpl binding = v.binding(protocol);
         if (binding == null) {
             throw new IllegalArgumentException("protocol " + protocol + " is not bound on vhost " + v.name());
         }
+        return binding;
+    }
+
+    private ConnectionImpl adoptEndpoint(Endpoint ep, boolean file, VhostImpl v, VhostProtocolImpl binding) {
         long id = host.newConnection();
         if (id < 0) {
             throw new IllegalStateException("connection limit reached");

@@ -277,11 +277,16 @@ final class HttpClientHandler extends RoleHandler {
     public void onClosed(String why) {
         if (headDone && !failed) {
             conn.call(Reason.CLOSED_CLIENT_HTTP, null);
+        } else if (!failed) {
+            // closed before the answer (a reset, a TLS alert): still a connection error
+            failed = true;
+            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     @Override
     public void onUnbind() {
+        failed = true;
         conn.unbindProtocol();
         conn.closeNow("protocol went away");
     }

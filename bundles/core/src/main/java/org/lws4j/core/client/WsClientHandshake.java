@@ -167,7 +167,17 @@ final class WsClientHandshake extends RoleHandler {
     }
 
     @Override
+    public void onClosed(String why) {
+        if (!failed) {
+            // closed before any answer (a reset, a TLS alert): still a connection error
+            failed = true;
+            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Override
     public void onUnbind() {
+        failed = true;
         conn.unbindProtocol();
         conn.closeNow("protocol went away");
     }

@@ -377,6 +377,11 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     @Override
+    public org.lws4j.core.client.ClientConnector connector() {
+        return connector;
+    }
+
+    @Override
     public VhostImpl vhostImpl(String name) {
         if (name == null) {
             return vhosts.isEmpty() ? null : vhosts.get(0);

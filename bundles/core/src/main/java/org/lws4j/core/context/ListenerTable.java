@@ -172,8 +172,13 @@ final class ListenerTable {
         });
         for (Listener l : tls == null ? List.<Listener>of() : tls) {
             if (p == null) {
+                boolean hadOne = l.tlsServer() != null;
                 l.setTls(null, NO_PROVIDER);
-                log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
+                if (hadOne) {
+                    log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
+                } else {
+                    log.notice("TLS port %s waits for a TLS provider (the lws4j tls bundle)", l.address());
+                }
                 continue;
             }
             List<TlsProvider.VhostTls> specs = new ArrayList<>();

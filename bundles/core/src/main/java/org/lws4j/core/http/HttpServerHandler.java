@@ -29,6 +29,8 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     private enum Phase { IDLE, HEAD, BODY, RESPONDING }
 
     static final int RETRY_AFTER_SECS = 5;
+    /** The most request body read and dropped after an early answer to keep the connection. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
 
     private final HttpHost host;
     private final List<VhostImpl> candidates;
@@ -175,11 +177,18 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             }
         }
         RequestHeadParser.Status st = parser.feed(in);
+        if (st == RequestHeadParser.Status.NEED_MORE && rawFallback() && !parser.firstLineCouldBeHttp()) {
+            becomeRaw(parser.taken(), in); // "HELLO THERE\n" is not a request line
+            return false;
+        }
         switch (st) {
             case NEED_MORE:
                 if (phase == Phase.IDLE && parser.started()) {
                     phase = Phase.HEAD;
-                    conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                    // while it may still fall back to raw, the short raw deadline stands
+                    if (!rawFallback()) {
+                        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                    }
                 }
                 return false;
             case ERROR:
@@ -404,7 +413,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             return;
         }
         if (!ex.bodyDone) {
-            if (!ex.keepAlive) {
+            long left = ex.body.remaining();
+            if (!ex.keepAlive || left < 0 || left > DRAIN_LIMIT) {
+                // an answer before a big (or unknown) body ended: close rather than read it all
                 conn.closeAfterFlush("response complete; request body not read");
             }
             // else: the rest of a small body is read and dropped, then the next request comes
@@ -470,8 +481,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     @Override
     public void onRoleTimeout() {
-        if (phase == Phase.IDLE && !parser.started() && rawFallback()) {
-            becomeRaw(new byte[0], null); // a peer that waits for us to speak first is not HTTP
+        if ((phase == Phase.IDLE || phase == Phase.HEAD) && rawFallback()) {
+            // a peer that waits for us to speak first, or stops mid-line, is not speaking HTTP
+            becomeRaw(parser.hasBuffer() ? parser.taken() : new byte[0], null);
             return;
         }
         if (phase == Phase.IDLE && transactions > 0 && !parser.started()) {

@@ -58,6 +58,28 @@ public final class RequestHeadParser {
         return len > 0;
     }
 
+    /**
+     * For fallback to raw: false once a first line has arrived that cannot be an HTTP request line
+     * ("METHOD target HTTP/x.y"); true while it still can be.
+     */
+    public boolean firstLineCouldBeHttp() {
+        if (requestLineEnd < 0) {
+            for (int i = 0; i < len; i++) {
+                int c = buf[i] & 0xff;
+                if (c == ' ') {
+                    return true; // the method token ended; the rest may still be right
+                }
+                if (c < 'A' || c > 'Z') {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int end = requestLineEnd > 0 && buf[requestLineEnd - 1] == '\r' ? requestLineEnd - 1 : requestLineEnd;
+        String line = new String(buf, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return line.matches("[A-Z]+ \\S+ HTTP/\\d\\.\\d");
+    }
+
     /** A copy of the bytes taken so far (to hand them to another role). */
     public byte[] taken() {
         return java.util.Arrays.copyOf(buf, len);

@@ -53,6 +53,18 @@ public final class ConnectionImpl extends Wire implements Connection {
         this.peer = target;
     }
 
+    private String closeAfterCallback;
+
+    @Override
+    protected void writeFailed(String why) {
+        if (inCallback != null) {
+            markBroken();
+            closeAfterCallback = why;
+        } else {
+            super.writeFailed(why);
+        }
+    }
+
     @Override
     protected void registered() {
         onThread = true;
@@ -145,7 +157,11 @@ public final class ConnectionImpl extends Wire implements Connection {
         } finally {
             inCallback = prev;
             if (prev == null && state != State.CLOSED) {
-                handler.afterCallback();
+                if (closeAfterCallback != null) {
+                    closeNow(closeAfterCallback);
+                } else {
+                    handler.afterCallback();
+                }
             }
         }
     }
@@ -410,7 +426,13 @@ public final class ConnectionImpl extends Wire implements Connection {
         }
         pt.execute(() -> {
             if (state != State.CLOSED) {
-                task.run();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // as for callbacks: the connection ends, nothing else does
+                    log(LogLevel.ERR, "%s: a task given to execute() threw %s; closing", this, t);
+                    closeNow("task threw " + t);
+                }
             }
         });
         return true;

@@ -31,6 +31,8 @@ abstract class Wire implements Selectable {
     protected final Endpoint ep;
     protected final java.nio.channels.SelectableChannel ch;
     private boolean connecting;
+    /** A write failed: nothing more is sent; the close follows once no callback runs. */
+    private boolean broken;
     private final OutputQueue out = new OutputQueue();
     private SelectionKey key;
     protected volatile RoleHandler handler;
@@ -294,11 +296,14 @@ abstract class Wire implements Selectable {
         if (state != State.OPEN) {
             return false;
         }
+        if (broken) {
+            return false;
+        }
         if (out.isEmpty()) {
             try {
                 bytesOut += ep.write(bufs);
             } catch (IOException e) {
-                closeNow("write failed: " + e.getMessage());
+                writeFailed("write failed: " + e.getMessage());
                 return false;
             }
         }
@@ -375,6 +380,20 @@ abstract class Wire implements Selectable {
         }
         setRoleDeadline(LINGER_NANOS);
         updateInterest();
+    }
+
+    /**
+     * A write to the socket failed. Inside a protocol callback the close waits until the callback
+     * returns (so CLOSED never runs nested in another callback); sends fail from now on.
+     */
+    protected void writeFailed(String why) {
+        broken = true;
+        closeNow(why);
+    }
+
+    /** Sends fail from now on (a write failed; the close is on its way). */
+    protected void markBroken() {
+        broken = true;
     }
 
     /** Closes at once; the role gets its last callback. Safe to call more than once. */

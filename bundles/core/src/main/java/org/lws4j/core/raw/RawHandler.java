@@ -20,6 +20,7 @@ public final class RawHandler extends RoleHandler {
     private final boolean file;
     private final boolean client;
     private boolean adopted;
+    private boolean failedBeforeAdopt;
 
     /**
      * @param file true for files, pipes and streams (the _FILE reasons)
@@ -51,6 +52,7 @@ public final class RawHandler extends RoleHandler {
 
     @Override
     public void onConnectFailed(String why) {
+        failedBeforeAdopt = true;
         conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
         conn.unbindProtocol();
         conn.closeNow("connect failed: " + why);
@@ -119,6 +121,8 @@ public final class RawHandler extends RoleHandler {
     public void onClosed(String why) {
         if (adopted) {
             conn.call(file ? Reason.RAW_CLOSE_FILE : Reason.RAW_CLOSE, null);
+        } else if (client && !failedBeforeAdopt) {
+            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
         }
     }
 

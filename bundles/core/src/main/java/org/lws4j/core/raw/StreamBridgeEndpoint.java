@@ -19,7 +19,6 @@ import org.lws4j.core.loop.Endpoint;
  * wakes the loop, since this channel cannot be selected for writing.
  */
 public final class StreamBridgeEndpoint implements Endpoint {
-    private static final byte[] END = new byte[0];
     private static final int QUEUE = 16;
 
     private final InputStream in;
@@ -29,6 +28,7 @@ public final class StreamBridgeEndpoint implements Endpoint {
     private final String name;
     private volatile Runnable wake = () -> { };
     private volatile boolean closed;
+    private volatile boolean ending;
     private Thread reader;
     private Thread writer;
 
@@ -77,22 +77,33 @@ public final class StreamBridgeEndpoint implements Endpoint {
         }
     }
 
+    /**
+     * Writes queued bytes to the output stream; closes it once the connection ended its output
+     * (or closed) and everything queued before that is written. The end is a flag, not a queue
+     * entry, so a full queue cannot lose it.
+     */
     private void pumpOut() {
         try {
             while (true) {
-                byte[] b = outQueue.take();
-                if (b == END) {
+                byte[] b = outQueue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    out.write(b);
+                    out.flush();
+                    if (outQueue.remainingCapacity() > QUEUE / 2) {
+                        wake.run();
+                    }
+                } else if (ending || closed) {
                     out.close();
                     return;
-                }
-                out.write(b);
-                out.flush();
-                if (outQueue.remainingCapacity() > QUEUE / 2) {
-                    wake.run();
                 }
             }
         } catch (IOException | InterruptedException e) {
             closed = true;
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // gone either way
+            }
         }
     }
 
@@ -152,18 +163,13 @@ public final class StreamBridgeEndpoint implements Endpoint {
 
     @Override
     public void shutdownOutput() {
-        if (out != null) {
-            outQueue.offer(END);
-        }
+        ending = true;
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
         pipe.source().close();
-        if (writer != null) {
-            outQueue.offer(END);
-        }
         try {
             in.close(); // unblocks the reader on most streams
         } catch (IOException ignored) {

@@ -3,7 +3,6 @@ package org.lws4j.core.tls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -40,6 +39,7 @@ public final class TlsEndpoint implements Endpoint {
     private boolean firstByteChecked;
     private boolean handshakeDone;
     private boolean eof;
+    private String sni;
 
     public TlsEndpoint(SocketChannel ch, SSLEngine engine, TlsProvider.Server server) {
         this.ch = ch;
@@ -146,10 +146,16 @@ public final class TlsEndpoint implements Endpoint {
             SSLEngineResult r;
             try {
                 r = engine.unwrap(netIn, appIn);
+            } catch (SSLException fatal) {
+                sendAlert();
+                throw fatal;
             } finally {
                 appIn.flip();
             }
             noteHandshake(r.getHandshakeStatus());
+            if (sni == null && !handshakeDone) {
+                sni = requestedName(engine.getHandshakeSession());
+            }
             switch (r.getStatus()) {
                 case OK:
                     if (r.bytesProduced() > 0) {
@@ -176,6 +182,41 @@ public final class TlsEndpoint implements Endpoint {
         } finally {
             netIn.compact();
         }
+    }
+
+    /**
+     * After a fatal error the engine holds the alert it wants to send (handshake_failure, ...):
+     * send it, so the peer learns why, before the connection is closed.
+     */
+    private void sendAlert() {
+        try {
+            for (int i = 0; i < 4 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+                SSLEngineResult r = engine.wrap(NONE, netOut);
+                if (r.bytesProduced() == 0) {
+                    break;
+                }
+            }
+            flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is failing anyway
+        }
+    }
+
+    /** The SNI host name a session carries, or null (some providers cannot tell after the handshake). */
+    private static String requestedName(SSLSession s) {
+        if (!(s instanceof ExtendedSSLSession)) {
+            return null;
+        }
+        try {
+            for (SNIServerName n : ((ExtendedSSLSession) s).getRequestedServerNames()) {
+                if (n instanceof SNIHostName) {
+                    return ((SNIHostName) n).getAsciiName();
+                }
+            }
+        } catch (UnsupportedOperationException notKept) {
+            // BCJSSE's final session does not keep the requested names: the handshake session did
+        }
+        return null;
     }
 
     /**
@@ -323,16 +364,10 @@ public final class TlsEndpoint implements Endpoint {
 
     @Override
     public String sniHost() {
-        SSLSession s = engine.getSession();
-        if (s instanceof ExtendedSSLSession) {
-            List<SNIServerName> names = ((ExtendedSSLSession) s).getRequestedServerNames();
-            for (SNIServerName n : names) {
-                if (n instanceof SNIHostName) {
-                    return ((SNIHostName) n).getAsciiName();
-                }
-            }
+        if (sni == null) {
+            sni = requestedName(engine.getSession());
         }
-        return null;
+        return sni;
     }
 
     @Override

@@ -15,6 +15,9 @@ public interface VhostContext {
     /** The service threads; index 0 runs vhost-scoped callbacks and timers. */
     List<ServiceThread> threads();
 
+    /** Opens clients and adopts channels. */
+    org.lws4j.core.client.ClientConnector connector();
+
     /** The installed file-ops layers over the platform's. */
     org.lws4j.core.mount.LayeredFileOps fileOpsLayers();
 }

@@ -80,7 +80,7 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
      * PROTOCOL_INIT, on the calling service thread) the first time it is needed. Null when the
      * protocol refused to bind.
      */
-    public VhostProtocolImpl originBinding(MountConfig m, org.lws4j.api.MountOrigin origin) {
+    public synchronized VhostProtocolImpl originBinding(MountConfig m, org.lws4j.api.MountOrigin origin) {
         OriginBinding ob = originBindings.get(m);
         if (ob != null && ob.origin() == origin) {
             return ob.binding();
@@ -95,7 +95,7 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     }
 
     /** Removes and returns the bindings made from {@code origin}. */
-    public List<VhostProtocolImpl> dropOrigin(org.lws4j.api.MountOrigin origin) {
+    public synchronized List<VhostProtocolImpl> dropOrigin(org.lws4j.api.MountOrigin origin) {
         List<VhostProtocolImpl> gone = new ArrayList<>();
         originBindings.entrySet().removeIf(e -> {
             if (e.getValue().origin() == origin) {

@@ -119,6 +119,16 @@ public final class VhostProtocolImpl implements VhostProtocol {
     }
 
     @Override
+    public org.lws4j.api.Connection adopt(java.nio.channels.SelectableChannel channel) {
+        return vhost.contextImpl().connector().adopt(channel, vhost, this);
+    }
+
+    @Override
+    public org.lws4j.api.Connection adoptStream(java.io.InputStream in, java.io.OutputStream out) {
+        return vhost.contextImpl().connector().adoptStream(in, out, vhost, this);
+    }
+
+    @Override
     public Scheduled timedCallback(Object tag, long delay, TimeUnit unit) {
         ScheduledTask s = new ScheduledTask();
         ServiceThread pt = vhost.contextImpl().threads().get(0);

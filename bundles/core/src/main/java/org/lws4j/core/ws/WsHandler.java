@@ -218,14 +218,15 @@ public final class WsHandler extends RoleHandler {
 
     // ---- sending -------------------------------------------------------------------------------
 
-    private void sendFrame(int opcode, boolean fin, ByteBuffer payload) {
-        sendFrame(opcode, fin, 0, payload);
+    private boolean sendFrame(int opcode, boolean fin, ByteBuffer payload) {
+        return sendFrame(opcode, fin, 0, payload);
     }
 
-    private void sendFrame(int opcode, boolean fin, int rsv, ByteBuffer payload) {
+    /** False when the connection took nothing (it is closing, or the socket failed). */
+    private boolean sendFrame(int opcode, boolean fin, int rsv, ByteBuffer payload) {
         byte[] mask = client ? FrameWriter.newMask() : null;
         ByteBuffer h = FrameWriter.header(opcode, fin, rsv, payload.remaining(), mask);
-        conn.send(h, mask == null ? payload : FrameWriter.masked(payload, mask));
+        return conn.send(h, mask == null ? payload : FrameWriter.masked(payload, mask));
     }
 
     private void sendClose(int code, String reason) {
@@ -275,12 +276,10 @@ public final class WsHandler extends RoleHandler {
                     throw new IllegalStateException(mode + " payload must be final and at most 125 bytes");
                 }
                 opcode = mode == WriteMode.PING ? FrameHeader.OP_PING : FrameHeader.OP_PONG;
-                break;
+                return sendFrame(opcode, true, data);
             default:
                 throw new IllegalStateException("write(" + mode + ") on a WebSocket");
         }
-        sendFrame(opcode, fin, data);
-        return true;
     }
 
     private boolean sendData(int opcode, boolean fin, ByteBuffer data, int rsv) {
@@ -294,8 +293,7 @@ public final class WsHandler extends RoleHandler {
                 return false;
             }
         }
-        sendFrame(opcode, fin, rsv, payload);
-        return true;
+        return sendFrame(opcode, fin, rsv, payload);
     }
 
     /** True if this connection negotiated {@code e}. */

@@ -39,6 +39,12 @@ public final class DumbIncrementProtocol extends ProtocolAdapter {
         return new Session();
     }
 
+    /** Only "reset\n" and "closeme\n" come in: lws's plugin asks for 10 bytes, and so do we. */
+    @Override
+    public int rxBufferSize() {
+        return 10;
+    }
+
     @Override
     protected Result onProtocolInit(VhostProtocol binding) {
         binding.timedCallback(TICK, PERIOD_MS, TimeUnit.MILLISECONDS);

@@ -125,7 +125,7 @@ public final class MirrorProtocol extends ProtocolAdapter {
         if (m == null) {
             return Result.CONTINUE;
         }
-        if (!wsi.write(m.data().duplicate(), m.binary() ? WriteMode.BINARY : WriteMode.TEXT)) {
+        if (!wsi.write(m.data().duplicate(), m.binary() ? WriteMode.BINARY : WriteMode.TEXT) || s.member == null) {
             return Result.CLOSE;
         }
         s.group.advance(s.member);

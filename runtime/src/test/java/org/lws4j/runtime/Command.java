@@ -1,0 +1,141 @@
+package org.lws4j.runtime;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A process a test starts (bin/lws4j client, nc, lws's test apps): standard input is a pipe the
+ * test writes to, standard output and error go to files the test reads as they grow. Every wait
+ * is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL).
+ */
+final class Command implements AutoCloseable {
+    final String name;
+    final Path out;
+    final Path err;
+    private final Process process;
+    private final OutputStream stdin;
+
+    private Command(String name, Process p, Path out, Path err) {
+        this.name = name;
+        this.process = p;
+        this.out = out;
+        this.err = err;
+        this.stdin = p.getOutputStream();
+    }
+
+    /** Starts {@code argv} with its output in {@code dir}/{@code name}.out and .err. */
+    static Command start(Path dir, String name, List<String> argv) throws IOException {
+        Files.createDirectories(dir);
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("JAVA_OPTS");
+        System.out.println("[" + name + "] " + String.join(" ", argv));
+        return new Command(name, pb.start(), out, err);
+    }
+
+    /** True if {@code program} is an executable file, or a command on the PATH. */
+    static boolean available(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    void type(String text) throws IOException {
+        stdin.write(text.getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    void endInput() throws IOException {
+        stdin.close();
+    }
+
+    /** Sends SIGINT, as Ctrl-C does. */
+    void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    String out() {
+        return read(out);
+    }
+
+    String err() {
+        return read(err);
+    }
+
+    /** Waits until standard output satisfies {@code p}; fails with both outputs otherwise. */
+    String awaitOut(String what, Predicate<String> p, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            String s = out();
+            if (p.test(s)) {
+                return s;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(name + ": no " + what + " within " + millis + " ms" + (process.isAlive() ? "" : " (it exited with "
+                        + process.exitValue() + ")") + "\n" + describe());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The exit status, once the process ended within {@code millis}; fails otherwise. */
+    int awaitExit(long millis) throws InterruptedException {
+        if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            fail(name + " did not end within " + millis + " ms\n" + describe());
+        }
+        return process.exitValue();
+    }
+
+    /** Both outputs (their ends), for failure messages. */
+    String describe() {
+        return "--- " + name + " standard output:\n" + tail(out()) + "\n--- " + name + " standard error:\n" + tail(err());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            return "(cannot read " + p + ": " + e + ")";
+        }
+    }
+
+    static String tail(String s) {
+        return s.length() <= 6000 ? s : "... (" + (s.length() - 6000) + " characters left out) ...\n" + s.substring(s.length() - 6000);
+    }
+}
