@@ -13,6 +13,7 @@ import org.lws4j.api.Result;
 import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
+import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.HeaderPool;
 import org.lws4j.core.loop.RoleHandler;
@@ -102,7 +103,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             conn.closeNow("not HTTP, and no protocol with pvo raw=1 is bound on vhost " + v.name());
             return;
         }
-        conn.log(LogLevel.INFO, "%s: not HTTP: raw on %s", conn, b.name());
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: not HTTP: raw on %s", conn, b.name());
+        }
         conn.setVhost(v);
         conn.bindProtocol(b);
         org.lws4j.core.raw.RawHandler r = new org.lws4j.core.raw.RawHandler(conn, false, false);
@@ -162,7 +165,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                 if (!waitingForBuffer) {
                     waitingForBuffer = true;
                     conn.thread().headerPool().await(this);
-                    conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
+                    if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+                        conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
+                    }
                 }
                 conn.holdRx();
                 return false;
@@ -197,7 +202,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                     return false;
                 }
                 releaseBuffer();
-                conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, parser.errorStatus(), parser.errorMessage());
+                if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+                    conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, parser.errorStatus(), parser.errorMessage());
+                }
                 fail(parser.errorStatus(), parser.errorMessage());
                 return false;
             case DONE:
@@ -283,7 +290,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         ex.keepAlive = head.isHttp11()
                 ? !head.headerHasToken("connection", "close")
                 : head.headerHasToken("connection", "keep-alive");
-        conn.log(LogLevel.HEADER, "%s: %s %s %s", conn, head.method(), head.target(), head.version());
+        if (LogBuild.HEADER && conn.host().log().enabled(LogLevel.HEADER)) {
+            conn.log(LogLevel.HEADER, "%s: %s %s %s", conn, head.method(), head.target(), head.version());
+        }
 
         if (!frameBody(head)) {
             return;
@@ -317,12 +326,16 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     /** A request we will not serve for a reason the client can fix; the connection stays usable. */
     void refuse(int status, String why) {
-        conn.log(LogLevel.INFO, "%s: %d for %s: %s", conn, status, ex.head.target(), why);
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: %d for %s: %s", conn, status, ex.head.target(), why);
+        }
         respondError(status, null, false);
     }
 
     void unavailable(String why) {
-        conn.log(LogLevel.INFO, "%s: 503 for %s: %s", conn, ex.head.target(), why);
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: 503 for %s: %s", conn, ex.head.target(), why);
+        }
         respondNow(HttpResponse.of(503).contentType("text/html").header("Retry-After", String.valueOf(RETRY_AFTER_SECS)),
                 ResponseFraming.errorPage(503, "The service for this URL is not available right now; try again shortly."));
     }

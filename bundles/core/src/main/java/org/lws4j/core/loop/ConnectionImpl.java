@@ -16,6 +16,7 @@ import org.lws4j.api.Result;
 import org.lws4j.api.Role;
 import org.lws4j.api.Vhost;
 import org.lws4j.api.WriteMode;
+import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostProtocolImpl;
 
@@ -92,7 +93,9 @@ public final class ConnectionImpl extends Wire implements Connection {
         } else {
             pt.releaseSlot(); // a client that never got as far as its thread's selector
         }
-        log(LogLevel.INFO, "closed %s: %s", this, why);
+        if (LogBuild.INFO && host().log().enabled(LogLevel.INFO)) {
+            log(LogLevel.INFO, "closed %s: %s", this, why);
+        }
         try {
             handler.onClosed(why);
         } finally {

@@ -76,8 +76,14 @@ public final class LwsComponent {
         if (mask == null) {
             log.setMask(cfg.global().logLevel());
         }
+        int missing = log.mask() & ~org.lws4j.core.log.LogBuild.COMPILED_MASK;
+        if (missing != 0) {
+            log.notice("log levels 0x%x were left out of this build (lws4j.log.compiled=0x%x): their lines never appear",
+                    missing, org.lws4j.core.log.LogBuild.COMPILED_MASK);
+        }
         if (dir == null) {
-            log.notice("no %s framework property: only bundle-provided vhosts will be served", CONF_PROPERTY);
+            log.notice("no %s framework property: vhosts come from bundles and ConfigAdmin (org.lws4j.vhost) only",
+                    CONF_PROPERTY);
         }
         for (ConfigProblem p : cfg.problems()) {
             log.err("config: %s", p);
@@ -93,8 +99,10 @@ public final class LwsComponent {
             }
         }
         ContextImpl c = new ContextImpl(cfg.global(), log);
-        if (dir != null) {
-            c.setConfigDir(Path.of(dir));
+        // relative certificate paths: under the config folder, or Karaf's etc/ in Karaf
+        String base = dir != null ? dir : bc.getProperty("karaf.etc");
+        if (base != null) {
+            c.setConfigDir(Path.of(base));
         }
         c.start();
         for (VhostConfig vc : cfg.vhosts()) {

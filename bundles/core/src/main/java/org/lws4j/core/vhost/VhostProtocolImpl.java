@@ -78,6 +78,25 @@ public final class VhostProtocolImpl implements VhostProtocol {
         data = d;
     }
 
+    /**
+     * The receive piece size on this vhost: the pvo "rx-buffer-size" when set (an operator's
+     * override), else the protocol's own {@link Protocol#rxBufferSize()}; 0 means the default.
+     */
+    public int rxBufferSize() {
+        String o = pvo.get("rx-buffer-size");
+        if (o != null) {
+            try {
+                int v = Integer.parseInt(o.trim());
+                if (v > 0) {
+                    return v;
+                }
+            } catch (NumberFormatException ignored) {
+                // a bad override falls back to the protocol's size
+            }
+        }
+        return protocol.rxBufferSize();
+    }
+
     public boolean isLive() {
         return live;
     }

@@ -18,6 +18,7 @@ import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.http.RequestHead;
+import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.RoleHandler;
 
@@ -67,7 +68,7 @@ public final class WsHandler extends RoleHandler {
         }
         this.head = head;
         this.client = client;
-        int rx = conn.binding() == null ? 0 : conn.binding().protocol().rxBufferSize();
+        int rx = conn.binding() == null ? 0 : conn.binding().rxBufferSize();
         this.rx = new WsReceiver(this, conn, client, rx > 0 ? rx : DEFAULT_RX, cfg.wsMaxFrameSize(),
                 cfg.wsMaxMessageSize(), bits >> 4, transform);
         this.pingNanos = TimeUnit.SECONDS.toNanos(cfg.wsPingPongSecs());
@@ -196,7 +197,9 @@ public final class WsHandler extends RoleHandler {
             conn.closeAfterFlush("close handshake complete");
             return;
         }
-        conn.log(LogLevel.INFO, "%s: peer closed with %d", conn, code);
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: peer closed with %d", conn, code);
+        }
         if (conn.call(Reason.WS_PEER_INITIATED_CLOSE, payload.duplicate().asReadOnlyBuffer()) == Result.CLOSE) {
             conn.closeNow("protocol closed at once on the peer's close");
             return;
@@ -208,7 +211,9 @@ public final class WsHandler extends RoleHandler {
 
     /** Fails the connection for a peer's violation: Close with the code, then close the TCP connection. */
     boolean fail(int code, String reason) {
-        conn.log(LogLevel.INFO, "%s: failing WebSocket: %d %s", conn, code, reason);
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: failing WebSocket: %d %s", conn, code, reason);
+        }
         if (state == State.OPEN) {
             sendClose(code, reason);
         }

@@ -128,7 +128,7 @@ public final class WsUpgrade {
 
     /** The receive piece size and message limit a connection on {@code b} will have. */
     public static ExtensionSession.Limits limits(VhostProtocolImpl b, HttpHost host) {
-        int rx = b.protocol().rxBufferSize();
+        int rx = b.rxBufferSize();
         return new ExtensionSession.Limits(rx > 0 ? rx : WsHandler.DEFAULT_RX, host.config().wsMaxMessageSize());
     }
 
