@@ -184,17 +184,175 @@
   }
 
   /**
-   * Wires a WebSocket panel (.ws-demo with data-protocol and data-path) that waits for the
-   * WebSocket role: fills in the URL it will use and says so in its status line. Returns the URL.
+   * Fills in the URL a WebSocket panel (.ws-demo with data-path) connects to, where it shows it
+   * (data-role="ws-url"). Returns the URL.
    */
-  function wsPlaceholder(card, query) {
+  function wsUrlFor(card, query) {
     var url = get_appropriate_ws_url((card.getAttribute('data-path') || '/') + (query || ''));
     var shown = part(card, 'ws-url');
     if (shown) {
       shown.textContent = url;
     }
-    setStatus(card, 'pending', 'Coming with the WebSocket role');
     return url;
+  }
+
+  // ---- sockets that come back ------------------------------------------------------------------
+
+  /** Waits before reopening a lost socket: 0.5 s, then 1, 2, and 3 s at most. */
+  var RETRY_MS = [500, 1000, 2000, 3000];
+
+  /**
+   * The page's lasting sockets (lws4j.socket with lasting: true). The page is greyed out while
+   * none of them is open, as lws's test page greys itself out while its socket is closed: the
+   * server is gone. A single protocol that cannot be had (its bundle stopped) only marks its own
+   * panel, since the others still connect.
+   */
+  var lasting = [];
+  var grayMessage = 'Connecting to the server\u2026';
+
+  function updateGray() {
+    if (!lasting.length) {
+      return;
+    }
+    var anyOpen = lasting.some(function (s) { return s.isOpen(); });
+    if (anyOpen) {
+      lws_gray_out(false);
+      doc.documentElement.removeAttribute('data-server');
+    } else {
+      lws_gray_out(true, { message: grayMessage, zindex: 499 });
+      doc.documentElement.setAttribute('data-server', 'lost');
+    }
+  }
+
+  /**
+   * A WebSocket to the server that serves this page, for a demo panel. options:
+   *   protocol   the subprotocol (required)
+   *   url        a function returning the ws:// URL to open (called on every open)
+   *   card       the panel's .ws-demo element: its status line follows the socket
+   *   lasting    true: reopened whenever it closes (after RETRY_MS), and counted for the grey-out
+   *   binary     'arraybuffer' to get binary messages as ArrayBuffers
+   *   onopen(ws), onmessage(event), onclose(event, how): how is "page" when this page closed it
+   *   (close(code, reason)), else "server"
+   * Returns { open(), close(code, reason), send(data), isOpen(), socket() }.
+   */
+  function socket(options) {
+    var ws = null;
+    var timer = null;
+    var attempt = 0;
+    var closingByPage = false;
+    var self = {
+      open: open,
+      close: close,
+      send: send,
+      isOpen: function () { return !!ws && ws.readyState === 1; },
+      socket: function () { return ws; }
+    };
+
+    function status(state, text) {
+      if (options.card) {
+        setStatus(options.card, state, text);
+        options.card.setAttribute('data-ws', state);
+      }
+    }
+
+    function open() {
+      clearTimeout(timer);
+      timer = null;
+      if (ws && ws.readyState <= 1) {
+        return;
+      }
+      closingByPage = false;
+      var url = options.url();
+      status('connecting', 'Connecting to ' + url + '\u2026');
+      try {
+        ws = new_ws(url, options.protocol);
+      } catch (e) {
+        ws = null;
+        status('error', 'Cannot open a WebSocket: ' + e.message);
+        retry();
+        return;
+      }
+      if (!ws) {
+        status('error', 'This browser has no WebSocket');
+        return;
+      }
+      if (options.binary) {
+        ws.binaryType = options.binary;
+      }
+      var mine = ws;
+      ws.onopen = function () {
+        if (mine !== ws) {
+          return;
+        }
+        attempt = 0;
+        status('open', 'Open' + (ws.extensions ? ', with ' + ws.extensions : ''));
+        updateGray();
+        if (options.onopen) {
+          options.onopen(ws);
+        }
+      };
+      ws.onmessage = function (e) {
+        if (mine === ws && options.onmessage) {
+          options.onmessage(e);
+        }
+      };
+      ws.onclose = function (e) {
+        if (mine !== ws) {
+          return;
+        }
+        var how = closingByPage ? 'page' : 'server';
+        ws = null;
+        status('closed', 'Closed: code ' + e.code + (e.reason ? ', reason \u201c' + e.reason + '\u201d' : ''));
+        if (options.onclose) {
+          options.onclose(e, how);
+        }
+        updateGray();
+        if (options.lasting && !closingByPage) {
+          retry();
+        }
+      };
+    }
+
+    function retry() {
+      var wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
+      attempt++;
+      clearTimeout(timer);
+      timer = setTimeout(open, wait);
+      if (options.card) {
+        var label = options.card.querySelector('.status__text');
+        if (label) {
+          label.textContent += ' \u2014 trying again in ' + (wait / 1000) + ' s';
+        }
+      }
+    }
+
+    /** Closes from the page; a lasting socket stays closed until open() is called again. */
+    function close(code, reason) {
+      clearTimeout(timer);
+      timer = null;
+      if (ws) {
+        closingByPage = true;
+        ws.close(code, reason);
+      }
+    }
+
+    function send(data) {
+      if (!ws || ws.readyState !== 1) {
+        return false;
+      }
+      ws.send(data);
+      return true;
+    }
+
+    if (options.lasting) {
+      lasting.push(self);
+      if (lasting.length === 1) {
+        // greyed out until the first lasting socket opens, as lws's pages start; after a short
+        // grace, so a page whose sockets open at once does not flash
+        setTimeout(updateGray, 300);
+      }
+    }
+    return self;
   }
 
   var api = {
@@ -206,7 +364,8 @@
     setStatus: setStatus,
     part: part,
     showFacts: showFacts,
-    wsPlaceholder: wsPlaceholder
+    wsUrlFor: wsUrlFor,
+    socket: socket
   };
 
   global.lws4j = api;

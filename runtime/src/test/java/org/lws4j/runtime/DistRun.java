@@ -63,10 +63,33 @@ final class DistRun implements AutoCloseable {
     /** Starts {@code bin/lws4j run}; output to {@link #log}. */
     void start() throws IOException {
         Files.deleteIfExists(log);
+        launch();
+    }
+
+    /**
+     * Stops the runtime the way Ctrl-C does (SIGTERM) and waits for the JVM to end; the copy and
+     * its log stay, for {@link #restart()}. Returns the exit status.
+     */
+    int stop(Duration timeout) throws InterruptedException {
+        assertTrue(process != null && process.isAlive(), "the runtime is not running");
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the runtime did not stop within " + timeout.toSeconds() + " s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** Starts the same copy again after {@link #stop}; output appended to the same log. */
+    void restart() throws IOException {
+        assertTrue(process != null && !process.isAlive(), "stop the runtime before starting it again");
+        launch();
+    }
+
+    private void launch() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/lws4j").toString(), "run")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");

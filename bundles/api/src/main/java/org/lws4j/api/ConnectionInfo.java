@@ -14,7 +14,10 @@ package org.lws4j.api;
  * @param createdMillis when it was made, epoch milliseconds
  * @param bytesIn bytes read from the peer so far
  * @param bytesOut bytes written to the peer so far
+ * @param messagesIn WebSocket data messages received whole so far (0 for other roles)
+ * @param messagesOut WebSocket data messages sent whole so far (0 for other roles)
  */
 public record ConnectionInfo(long id, String vhost, String protocol, Role role, boolean client, boolean secure,
-                             String peer, long createdMillis, long bytesIn, long bytesOut) {
+                             String peer, long createdMillis, long bytesIn, long bytesOut, long messagesIn,
+                             long messagesOut) {
 }

@@ -39,6 +39,16 @@ public interface Context {
     /** When the context started, epoch milliseconds. */
     long startMillis();
 
+    /**
+     * The limits in force, for status pages: the config key (lwsws JSON, e.g.
+     * {@code max-http-body}) to its value, in bytes, seconds or a count as that key has it, plus
+     * {@code max-connections} (what the fd limit allows, or {@code fd-limit-per-thread} times the
+     * threads) and {@code header-pool-in-use}. In a stable order; thread-safe.
+     */
+    default java.util.Map<String, Long> limits() {
+        return java.util.Map.of();
+    }
+
     /** Asks for WRITEABLE on every connection of {@code protocol} on every vhost. */
     void requestWriteableAll(String protocol);
 

@@ -5,7 +5,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.lws4j.api.Context;
@@ -492,6 +494,27 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     @Override
     public long startMillis() {
         return startMillis;
+    }
+
+    @Override
+    public Map<String, Long> limits() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        int poolUsed = 0;
+        for (ServiceThread pt : threads) {
+            poolUsed += pt.headerPool().inUse();
+        }
+        m.put("max-connections", (long) maxConnections());
+        m.put("fd-limit-per-thread", (long) config.fdLimitPerThread());
+        m.put("max-http-header-pool", (long) config.maxHttpHeaderPool());
+        m.put("header-pool-in-use", (long) poolUsed);
+        m.put("max-http-header-data", (long) config.maxHttpHeaderData());
+        m.put("max-http-body", config.maxHttpBody());
+        m.put("ws-max-frame-size", config.wsMaxFrameSize());
+        m.put("ws-max-message-size", config.wsMaxMessageSize());
+        m.put("timeout-secs", (long) config.timeoutSecs());
+        m.put("ws-pingpong-secs", (long) config.wsPingPongSecs());
+        m.put("ka-time", (long) config.kaTime());
+        return m;
     }
 
     @Override

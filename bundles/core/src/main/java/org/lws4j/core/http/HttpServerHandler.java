@@ -18,7 +18,6 @@ import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.HeaderPool;
 import org.lws4j.core.loop.RoleHandler;
 import org.lws4j.core.vhost.VhostImpl;
-import org.lws4j.core.vhost.VhostProtocolImpl;
 
 /**
  * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
@@ -68,54 +67,20 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         }
     }
 
-    // ---- fallback to raw (lws's LWS_SERVER_OPTION_FALLBACK_TO_RAW) --------------------------
+    // ---- fallback to raw (lws's LWS_SERVER_OPTION_FALLBACK_TO_RAW): RawFallback ---------------
 
     /** True when the port's default vhost turns connections that do not speak HTTP into raw ones. */
     private boolean rawFallback() {
-        return transactions == 0 && !candidates.isEmpty() && candidates.get(0).config().flagOption("fallback-to-raw", false);
+        return transactions == 0 && RawFallback.enabled(candidates);
     }
 
     private long rawTimeoutMillis() {
-        String t = candidates.get(0).config().options().get("raw-fallback-timeout-ms");
-        try {
-            return t == null ? 2000 : Math.max(1, Long.parseLong(t.trim()));
-        } catch (NumberFormatException e) {
-            return 2000;
-        }
+        return RawFallback.timeoutMillis(candidates.get(0));
     }
 
-    /**
-     * The connection becomes raw on the vhost's protocol with pvo "raw": "1"; {@code replay}
-     * holds bytes already taken as a would-be request head, handed over first.
-     */
     private void becomeRaw(byte[] replay, ByteBuffer in) {
-        VhostImpl v = candidates.get(0);
-        VhostProtocolImpl b = null;
-        for (String name : v.protocolNames()) {
-            String raw = v.pvo(name).get("raw");
-            if (raw != null && org.lws4j.core.config.ConfigValues.isTrue(raw) && v.binding(name) != null) {
-                b = v.binding(name);
-                break;
-            }
-        }
         releaseBuffer();
-        if (b == null) {
-            conn.closeNow("not HTTP, and no protocol with pvo raw=1 is bound on vhost " + v.name());
-            return;
-        }
-        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
-            conn.log(LogLevel.INFO, "%s: not HTTP: raw on %s", conn, b.name());
-        }
-        conn.setVhost(v);
-        conn.bindProtocol(b);
-        org.lws4j.core.raw.RawHandler r = new org.lws4j.core.raw.RawHandler(conn, false, false);
-        conn.setHandler(r);
-        if (replay.length > 0 && conn.isOpen()) {
-            r.onData(ByteBuffer.wrap(replay));
-        }
-        if (in != null && in.hasRemaining() && conn.isOpen()) {
-            r.onData(in);
-        }
+        RawFallback.become(conn, candidates.get(0), replay, in);
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -244,7 +209,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             switch (s) {
                 case PIECE:
                     if (ex.protocolBound && !ex.responseDone) {
-                        if (call(Reason.HTTP_BODY, ex.body.piece()) == Result.CLOSE) {
+                        if (conn.call(Reason.HTTP_BODY, ex.body.piece()) == Result.CLOSE) {
                             conn.closeAfterFlush("protocol closed during the request body");
                             return false;
                         }
@@ -273,7 +238,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         ex.bodyDone = true;
         phase = Phase.RESPONDING;
         if (ex.protocolBound && !ex.responseDone) {
-            if (call(Reason.HTTP_BODY_COMPLETION, null) == Result.CLOSE) {
+            if (conn.call(Reason.HTTP_BODY_COMPLETION, null) == Result.CLOSE) {
                 conn.closeAfterFlush("protocol closed at the end of the request body");
                 return;
             }
@@ -401,13 +366,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     }
 
     /**
-     * Calls the protocol. A transaction a callback completes (by answering) ends only once the
-     * callback has returned ({@link #afterCallback}), so the session stays usable until then.
+     * A transaction a callback completes (by answering) ends only once the callback has returned,
+     * so the session stays usable until then.
      */
-    private Result call(Reason reason, ByteBuffer in) {
-        return conn.call(reason, in);
-    }
-
     @Override
     public void afterCallback() {
         if (completeAfterCallback) {
@@ -486,7 +447,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             return;
         }
         if (ex.protocolBound && !ex.responseDone) {
-            if (call(Reason.HTTP_WRITEABLE, null) == Result.CLOSE) {
+            if (conn.call(Reason.HTTP_WRITEABLE, null) == Result.CLOSE) {
                 conn.closeAfterFlush("protocol closed from HTTP_WRITEABLE");
             }
         }

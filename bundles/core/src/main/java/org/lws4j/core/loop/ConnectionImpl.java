@@ -32,6 +32,9 @@ public final class ConnectionImpl extends Wire implements Connection {
     private InetSocketAddress local;
     private final boolean client;
     private final long createdMillis = System.currentTimeMillis();
+    // written on the connection's own thread only, read by snapshots from any thread
+    private volatile long messagesIn;
+    private volatile long messagesOut;
     private VhostImpl vhost;
     private VhostProtocolImpl binding;
     private Object session;
@@ -81,7 +84,17 @@ public final class ConnectionImpl extends Wire implements Connection {
         InetSocketAddress p = peer != null ? peer : ep.remote();
         String peerText = p == null ? null : (p.getAddress() == null ? p.getHostString() : p.getAddress().getHostAddress()) + ":" + p.getPort();
         return new org.lws4j.api.ConnectionInfo(id, v == null ? null : v.name(), b == null ? null : b.name(),
-                h == null ? Role.HTTP : h.role(), client, ep.isSecure(), peerText, createdMillis, bytesIn(), bytesOut());
+                h == null ? Role.HTTP : h.role(), client, ep.isSecure(), peerText, createdMillis, bytesIn(), bytesOut(), messagesIn, messagesOut);
+    }
+
+    /** A WebSocket data message arrived whole (its final piece was delivered). */
+    public void countMessageIn() {
+        messagesIn++;
+    }
+
+    /** A WebSocket data message went out whole (its final frame was taken). */
+    public void countMessageOut() {
+        messagesOut++;
     }
 
     @Override

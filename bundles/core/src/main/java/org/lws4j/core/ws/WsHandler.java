@@ -142,6 +142,9 @@ public final class WsHandler extends RoleHandler {
 
     /** A piece of message data for the protocol. */
     void received(ByteBuffer data) {
+        if (rx.isFinalFragment()) {
+            conn.countMessageIn();
+        }
         if (conn.call(client ? Reason.CLIENT_RECEIVE : Reason.RECEIVE, data) == Result.CLOSE) {
             closeFromProtocol(0, null);
         }
@@ -267,14 +270,14 @@ public final class WsHandler extends RoleHandler {
                 opcode = mode == WriteMode.TEXT ? FrameHeader.OP_TEXT : FrameHeader.OP_BINARY;
                 txMsgOpen = !fin;
                 txTransformed = transform != null && transform.transforms(mode, data.remaining());
-                return sendData(opcode, fin, data, txTransformed ? transform.rsvBits() >> 4 : 0);
+                return counted(fin, sendData(opcode, fin, data, txTransformed ? transform.rsvBits() >> 4 : 0));
             case CONTINUATION:
                 if (!txMsgOpen) {
                     throw new IllegalStateException("CONTINUATION with no message open");
                 }
                 opcode = FrameHeader.OP_CONTINUATION;
                 txMsgOpen = !fin;
-                return sendData(opcode, fin, data, 0);
+                return counted(fin, sendData(opcode, fin, data, 0));
             case PING:
             case PONG:
                 if (data.remaining() > 125 || !fin) {
@@ -285,6 +288,13 @@ public final class WsHandler extends RoleHandler {
             default:
                 throw new IllegalStateException("write(" + mode + ") on a WebSocket");
         }
+    }
+
+    private boolean counted(boolean fin, boolean sent) {
+        if (fin && sent) {
+            conn.countMessageOut();
+        }
+        return sent;
     }
 
     private boolean sendData(int opcode, boolean fin, ByteBuffer data, int rsv) {
