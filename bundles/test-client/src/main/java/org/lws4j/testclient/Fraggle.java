@@ -10,11 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.lws4j.api.ClientConnectInfo;
 import org.lws4j.api.LogLevel;
-import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
-import org.lws4j.core.log.LogImpl;
-import org.lws4j.core.log.StderrEmitter;
 
 /**
  * {@code lws4j fraggle URL}: libwebsockets' test-fraggle client on lws4j, both ways
@@ -52,11 +49,11 @@ public final class Fraggle {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
-                    case "--messages" -> messages = count(value(args, ++i, a), a);
+                    case "--messages" -> messages = count(Options.value(args, ++i, a), a);
                     case "-k", "--insecure" -> insecure = true;
-                    case "--ca" -> ca = value(args, ++i, a);
+                    case "--ca" -> ca = Options.value(args, ++i, a);
                     case "--no-deflate" -> deflate = false;
-                    case "-d" -> mask = (int) count(value(args, ++i, a), a);
+                    case "-d" -> mask = (int) count(Options.value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("--messages=")) {
                             messages = count(a.substring("--messages=".length()), "--messages");
@@ -89,13 +86,6 @@ public final class Fraggle {
                 i.caFile(ca);
             }
             return i;
-        }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
         }
 
         private static long count(String s, String option) {
@@ -165,12 +155,7 @@ public final class Fraggle {
     }
 
     private int execute() throws Exception {
-        int mask = args.logMask();
-        LogImpl log = new LogImpl(mask);
-        log.addEmitter(new StderrEmitter(err));
-        log.setMask(mask == LogLevel.DEFAULT_MASK ? mask & ~LogLevel.NOTICE.bit() : mask);
-        ContextImpl ctx = new ContextImpl(new ContextConfig(1, "lws4j-fraggle", 20, 0, 0, 0, 8192, 4, 64L << 20, mask, 0, 0), log);
-        ctx.start();
+        ContextImpl ctx = TestClient.startContext("lws4j-fraggle", args.logMask(), err);
         StdoutSink stdout = null;
         FraggleClient client = null;
         try {
@@ -192,7 +177,7 @@ public final class Fraggle {
                 PlugIns.installDeflate(ctx);
             }
             stdout.open(ctx, TestClient.VHOST);
-            log.setMask(mask);
+            ctx.logImpl().setMask(args.logMask()); // set up: from here on, what was asked for
             ctx.log().notice("fraggle: connecting to %s", args.url());
             if (!client.connect(ctx, args.connectInfo())) {
                 outcome.end(1);
@@ -213,7 +198,7 @@ public final class Fraggle {
                     ctx.log().warn("standard output did not take the last of the output");
                 }
             }
-            if (mask == LogLevel.DEFAULT_MASK) {
+            if (args.logMask() == LogLevel.DEFAULT_MASK) {
                 ctx.logImpl().setMask(LogLevel.DEFAULT_MASK & ~LogLevel.NOTICE.bit());
             }
             ctx.stop();

@@ -122,7 +122,8 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
         return url.substring(0, url.indexOf(':')).toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String value(String[] args, int i, String option) {
+    /** The value after option {@code args[i - 1]}; fails with what is missing. */
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }

@@ -83,6 +83,19 @@ public final class TestClient {
         }
     }
 
+    /**
+     * A started context for a client program: one service thread, small header pool, its log to
+     * {@code err} at {@code mask} (without the context's own set-up notices at the default mask).
+     */
+    static ContextImpl startContext(String serverString, int mask, PrintStream err) throws java.io.IOException {
+        LogImpl log = new LogImpl(mask);
+        log.addEmitter(new StderrEmitter(err));
+        log.setMask(mask == LogLevel.DEFAULT_MASK ? mask & ~LogLevel.NOTICE.bit() : mask);
+        ContextImpl ctx = new ContextImpl(new ContextConfig(1, serverString, 20, 0, 0, 0, 8192, 4, 64L << 20, mask, 0, 0), log);
+        ctx.start();
+        return ctx;
+    }
+
     /** Runs to the end; returns the exit status. */
     int run() {
         try {
@@ -106,13 +119,7 @@ public final class TestClient {
     }
 
     private int execute() throws Exception {
-        int mask = options.logMask();
-        LogImpl log = new LogImpl(mask);
-        log.addEmitter(new StderrEmitter(err));
-        // the context's own notices while it is set up (threads, vhost, bindings) are noise here
-        log.setMask(mask == LogLevel.DEFAULT_MASK ? mask & ~LogLevel.NOTICE.bit() : mask);
-        ctx = new ContextImpl(new ContextConfig(1, "lws4j-client", 20, 0, 0, 0, 8192, 4, 64L << 20, mask, 0, 0), log);
-        ctx.start();
+        ctx = startContext("lws4j-client", options.logMask(), err);
         try {
             String scheme = options.scheme();
             stdout = new StdoutSink(out);
@@ -153,7 +160,7 @@ public final class TestClient {
             if (stdin != null) {
                 stdin.open(ctx, in, VHOST);
             }
-            log.setMask(mask);
+            ctx.logImpl().setMask(options.logMask()); // set up: from here on, what was asked for
             if (scheme.startsWith("ws")) {
                 superviseWebSockets();
             } else {
