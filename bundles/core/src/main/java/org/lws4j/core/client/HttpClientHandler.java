@@ -247,9 +247,7 @@ final class HttpClientHandler extends RoleHandler {
 
     private void fail(String why) {
         failed = true;
-        conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
-        conn.unbindProtocol();
-        conn.closeNow("HTTP client failed: " + why);
+        conn.failClient("HTTP client failed", why);
     }
 
     @Override
@@ -280,7 +278,7 @@ final class HttpClientHandler extends RoleHandler {
         } else if (!failed) {
             // closed before the answer (a reset, a TLS alert): still a connection error
             failed = true;
-            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
+            conn.callConnectionError(why);
         }
     }
 

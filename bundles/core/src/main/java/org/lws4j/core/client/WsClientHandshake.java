@@ -146,9 +146,7 @@ final class WsClientHandshake extends RoleHandler {
 
     private void fail(String why) {
         failed = true;
-        conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
-        conn.unbindProtocol();
-        conn.closeNow("WebSocket handshake failed: " + why);
+        conn.failClient("WebSocket handshake failed", why);
     }
 
     @Override
@@ -171,7 +169,7 @@ final class WsClientHandshake extends RoleHandler {
         if (!failed) {
             // closed before any answer (a reset, a TLS alert): still a connection error
             failed = true;
-            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
+            conn.callConnectionError(why);
         }
     }
 

@@ -3,6 +3,7 @@ package org.lws4j.core.loop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -151,6 +152,18 @@ public final class ConnectionImpl extends Wire implements Connection {
             binding = null;
         }
         session = null;
+    }
+
+    /** CLIENT_CONNECTION_ERROR for a client that never got going, {@code why} as its text (lws's in). */
+    public void callConnectionError(String why) {
+        call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A client attempt failed: CLIENT_CONNECTION_ERROR, then unbound and closed at once. */
+    public void failClient(String what, String why) {
+        callConnectionError(why);
+        unbindProtocol();
+        closeNow(what + ": " + why);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.lws4j.core.raw;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
@@ -53,9 +52,7 @@ public final class RawHandler extends RoleHandler {
     @Override
     public void onConnectFailed(String why) {
         failedBeforeAdopt = true;
-        conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
-        conn.unbindProtocol();
-        conn.closeNow("connect failed: " + why);
+        conn.failClient("connect failed", why);
     }
 
     @Override
@@ -122,7 +119,7 @@ public final class RawHandler extends RoleHandler {
         if (adopted) {
             conn.call(file ? Reason.RAW_CLOSE_FILE : Reason.RAW_CLOSE, null);
         } else if (client && !failedBeforeAdopt) {
-            conn.call(Reason.CLIENT_CONNECTION_ERROR, ByteBuffer.wrap(why.getBytes(StandardCharsets.UTF_8)));
+            conn.callConnectionError(why);
         }
     }
 
