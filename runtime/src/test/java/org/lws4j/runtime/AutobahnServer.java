@@ -1,22 +1,13 @@
 package org.lws4j.runtime;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * The server the Autobahn fuzzing client tests: the real runtime (a copy of target/lws4j) run
- * as its own process with {@code bin/lws4j run}, serving one vhost on 127.0.0.1 whose default
- * WebSocket protocol is {@code lws-echo}. The Autobahn plugin calls {@link #main} with the port
- * on a daemon thread and interrupts that thread when the suite is done; the runtime is then
- * stopped (and also by a shutdown hook, should Maven exit first).
+ * The server the Autobahn fuzzing client tests: the real runtime (a copy of target/lws4j, see
+ * {@link DistRun}) run as its own process with {@code bin/lws4j run}, serving one vhost on
+ * 127.0.0.1 whose default WebSocket protocol is {@code lws-echo}. The Autobahn plugin calls
+ * {@link #main} with the port on a daemon thread and interrupts that thread when the suite is
+ * done; the runtime is then stopped (and also by a shutdown hook, should Maven exit first).
  */
 public final class AutobahnServer {
     private AutobahnServer() {
@@ -25,76 +16,29 @@ public final class AutobahnServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         Path target = Path.of(AutobahnServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
-        Path dist = target.resolve("lws4j");
-        Path home = target.resolve("autobahn-runtime");
-        deleteTree(home);
-        copyTree(dist, home);
         // only what the suite needs: no demo site on 7681
-        try (Stream<Path> s = Files.list(home.resolve("bundle"))) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.getFileName().toString().startsWith("org.lws4j.test-server")) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.writeString(home.resolve("conf/conf.d/autobahn.json"), "{ \"vhosts\": [ { \"name\": \"autobahn\", \"port\": \""
-                + port + "\", \"interface\": \"127.0.0.1\", \"mounts\": [], \"ws-protocols\": [ { \"lws-echo\": { \"default\": \"1\" } } ] } ] }\n",
-                StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(home.resolve("bin/lws4j").toString(), "run")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(target.resolve("autobahn-runtime.log").toFile())
-                .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-        waitForEchoBinding(home, port, p);
+        DistRun rt = DistRun.copy("autobahn-runtime", target.resolve("lws4j"), target).withoutDemo();
         try {
-            p.waitFor();
+            rt.config("autobahn.json", "{ \"vhosts\": [ { \"name\": \"autobahn\", \"port\": \"" + port
+                    + "\", \"interface\": \"127.0.0.1\", \"mounts\": [], \"ws-protocols\": [ { \"lws-echo\": { \"default\": \"1\" } } ] } ] }\n");
+            // the port answers and the echo protocol is bound, so case 1.1.1 finds it
+            rt.start();
+            long pid = rt.pid();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)));
+            try {
+                rt.awaitLog("protocol lws-echo bound", DistRun.BOOT_TIMEOUT);
+                rt.awaitListening(port, DistRun.BOOT_TIMEOUT);
+            } catch (AssertionError e) {
+                rt.failed("start failed");
+                throw e;
+            }
+            while (rt.isAlive()) {
+                Thread.sleep(500);
+            }
         } catch (InterruptedException done) {
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.destroyForcibly();
+            // the suite is over
+        } finally {
+            rt.close();
         }
     }
-
-    /** Waits until the port answers and the echo protocol is bound, so case 1.1.1 finds it. */
-    private static void waitForEchoBinding(Path home, int port, Process p) throws IOException, InterruptedException {
-        Path log = home.getParent().resolve("autobahn-runtime.log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            boolean bound = Files.exists(log) && Files.readString(log).contains("protocol lws-echo bound");
-            if (bound) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                    return;
-                } catch (IOException notYet) {
-                    // keep waiting
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new IOException("the runtime did not start serving lws-echo on port " + port + "; see " + log);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path src : (Iterable<Path>) s::iterator) {
-                Path dst = to.resolve(from.relativize(src).toString());
-                if (Files.isDirectory(src)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-    }
-
 }

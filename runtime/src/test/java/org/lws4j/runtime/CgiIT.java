@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -25,15 +24,12 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The cgi bundle on the real runtime, with real CGI programs (sh and python3) written by the test
@@ -44,7 +40,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * megabytes of output blocked instead of the server buffering it, and hot-plug of the bundle
  * through deploy/.
  *
- * <p>The runtime is a private copy (see {@link RuntimeHome}) with a vhost on a free port; the
+ * <p>The runtime is a private copy (see {@link DistRun}) with a vhost on a free port; the
  * cgi bundle is moved from bundle/ to deploy/ so that the test can unplug and replug it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,59 +48,36 @@ class CgiIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
     private static final int BIG_OUTPUT = 64 << 20;
 
-    private static RuntimeHome rt;
+    private static DistRun rt;
     private static Path scripts;
     private static Path deployed;
     private static Path cgiJar;
     private static HttpClient http;
-    private static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (rt != null) {
-                rt.dumpLog(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        rt = RuntimeHome.copy("cgi-it");
+        rt = DistRun.copy("cgi-it").withoutDemo();
         scripts = rt.home.resolve("cgi");
         Files.createDirectories(scripts);
         writeScripts();
 
         // the cgi bundle is plugged in through deploy/, so that deleting it there unplugs it
-        Path inBundle = rt.bundleJar("org.lws4j.cgi-");
+        deployed = rt.toDeploy("org.lws4j.cgi-", "org.lws4j.cgi.jar");
         cgiJar = rt.home.resolve("cgi.jar.keep");
-        Files.move(inBundle, cgiJar);
-        deployed = rt.home.resolve("deploy/org.lws4j.cgi.jar");
-        Files.copy(cgiJar, deployed);
+        Files.copy(deployed, cgiJar);
 
         rt.config("cgi-it.json", config());
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        try {
-            rt.start(15);
-            rt.await("the cgi mounts to serve", Duration.ofSeconds(30), () -> {
-                HttpResponse<String> r = tryGet("/cgi-bin/env");
-                return r != null && r.statusCode() == 200 ? Optional.of(true) : Optional.empty();
-            });
-        } catch (Throwable t) {
-            failed = true;
-            rt.dumpLog("start failed");
-            throw t;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.stop(failed);
-        }
+        rt.start("-d", "15");
+        rt.awaitListening(rt.port, DistRun.BOOT_TIMEOUT);
+        rt.await("the cgi mounts to serve", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> r = tryGet("/cgi-bin/env");
+            return r != null && r.statusCode() == 200 ? Optional.of(true) : Optional.empty();
+        });
     }
 
     // ---- the programs ----------------------------------------------------------------------------
@@ -488,9 +461,7 @@ class CgiIT {
             assertGone(scripts.resolve("forever.pids"));
             assertFalse(c.readChunked(false).complete(), "the in-flight response was cut, not completed");
         }
-        Path staged = rt.home.resolve("deploy/cgi.tmp");
-        Files.copy(cgiJar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE);
+        rt.deploy(cgiJar, deployed.getFileName().toString());
         rt.await("GET /cgi-bin/env to answer 200 again once the cgi bundle is back", Duration.ofSeconds(30), () -> {
             HttpResponse<String> x = tryGet("/cgi-bin/env");
             return x != null && x.statusCode() == 200 ? Optional.of(true) : Optional.empty();
@@ -501,7 +472,7 @@ class CgiIT {
     // ---- helpers -------------------------------------------------------------------------------------
 
     private static URI uri(String path) {
-        return URI.create("http://" + RuntimeHome.HOST + ":" + rt.port + path);
+        return URI.create("http://" + DistRun.HOST + ":" + rt.port + path);
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -522,8 +493,7 @@ class CgiIT {
     }
 
     private static void awaitLog(String text) throws Exception {
-        rt.await("the log to say \"" + text + "\"", Duration.ofSeconds(10),
-                () -> rt.logText().contains(text) ? Optional.of(true) : Optional.empty());
+        rt.awaitLog(text, Duration.ofSeconds(10));
     }
 
     private static List<Long> pids(Path file) throws Exception {

@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * {@code bin/lws4j client} against {@code bin/lws4j run} (the assembled distribution, on free
@@ -33,33 +31,26 @@ class ClientIT {
     static final String LWS_TEST_CLIENT = "/usr/bin/libwebsockets-test-client";
     static final long T = 30_000;
 
-    static ServerHome server;
+    static DistRun server;
     static int port;
     static int tlsPort;
     static int rawPort;
     static Path www;
     static Path fifo;
     static byte[] big;
-    static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            System.out.println("[ClientIT] " + context.getDisplayName() + " failed; the runtime's log:\n"
-                    + (server == null ? "" : Command.tail(server.log())));
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> server);
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerHome("client-it");
-        port = ServerHome.freePort();
-        tlsPort = ServerHome.freePort();
-        rawPort = ServerHome.freePort();
-        www = Files.createDirectories(server.dir.resolve("www"));
-        fifo = server.dir.resolve("raw-test.fifo");
+        server = DistRun.copy("client-it").withoutDemo();
+        List<Integer> ports = DistRun.freePorts(3);
+        port = ports.get(0);
+        tlsPort = ports.get(1);
+        rawPort = ports.get(2);
+        www = Files.createDirectories(server.home.resolve("www"));
+        fifo = server.home.resolve("raw-test.fifo");
         big = new byte[2 << 20];
         new Random(8).nextBytes(big);
         Files.write(www.resolve("big.bin"), big);
@@ -75,20 +66,9 @@ class ClientIT {
                 + "\"fallback-to-raw\": \"1\", \"raw-fallback-timeout-ms\": \"1000\", " + mounts + ", "
                 + "\"ws-protocols\": [{ \"protocol-lws-raw-test\": { \"raw\": \"1\", \"fifo-path\": \"" + fifo + "\" } }] }\n"
                 + "] }\n");
-        server.start(port);
-        server.awaitLog("FIFO " + fifo + " created", T);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-            if (!failed) {
-                server.delete();
-            } else {
-                System.out.println("[ClientIT] kept " + server.dir + " for a look");
-            }
-        }
+        server.start();
+        server.awaitListening(port, DistRun.BOOT_TIMEOUT);
+        server.awaitLog("FIFO " + fifo + " created", Duration.ofMillis(T));
     }
 
     @Test
@@ -113,8 +93,8 @@ class ClientIT {
 
     @Test
     void tlsWebSocketsAndHttpsWithMinusK() throws Exception {
-        assumeTrue(server.hasBundle("org.lws4j.tls"), "no tls bundle in the distribution yet: wss and https not tested");
-        server.awaitLog("TLS on /127.0.0.1:" + tlsPort, T);
+        assumeTrue(!server.bundles("org.lws4j.tls").isEmpty(), "no tls bundle in the distribution yet: wss and https not tested");
+        server.awaitLog("TLS on /127.0.0.1:" + tlsPort, Duration.ofMillis(T));
         try (Command c = server.client("client-https", "-k", "https://127.0.0.1:" + tlsPort + "/big.bin")) {
             assertEquals(0, c.awaitExit(T), c.describe());
             assertArrayEquals(big, Files.readAllBytes(c.out), "the body on standard output");
@@ -142,7 +122,7 @@ class ClientIT {
     @Test
     void ncLinesEcho() throws Exception {
         assumeTrue(Command.available("nc"), "nc is not installed (Debian netcat-openbsd)");
-        try (Command nc = Command.start(server.dir, "nc", List.of("nc", "127.0.0.1", Integer.toString(rawPort)))) {
+        try (Command nc = Command.start(server.home, "nc", List.of("nc", "127.0.0.1", Integer.toString(rawPort)))) {
             nc.type("typed into nc\n");
             nc.awaitOut("the echo", s -> s.equals("typed into nc\n"), T);
             nc.type("and more\n");
@@ -153,9 +133,9 @@ class ClientIT {
     @Test
     void whatIsEchoedIntoTheFifoIsLogged() throws Exception {
         for (String word : List.of("hello", "again")) {
-            Command echo = Command.start(server.dir, "echo-" + word, List.of("sh", "-c", "echo " + word + " > '" + fifo + "'"));
+            Command echo = Command.start(server.home, "echo-" + word, List.of("sh", "-c", "echo " + word + " > '" + fifo + "'"));
             assertEquals(0, echo.awaitExit(T), echo.describe());
-            server.awaitLog("protocol-lws-raw-test: FIFO " + fifo + ": " + (word.length() + 1) + " bytes: " + word, T);
+            server.awaitLog("protocol-lws-raw-test: FIFO " + fifo + ": " + (word.length() + 1) + " bytes: " + word, Duration.ofMillis(T));
         }
     }
 
@@ -177,12 +157,12 @@ class ClientIT {
     @Test
     void libwebsocketsTestClientTalksToUs() throws Exception {
         assumeTrue(Command.available(LWS_TEST_CLIENT), LWS_TEST_CLIENT + " is not installed (Debian libwebsockets-test-server): skipped");
-        int logBefore = server.log().length();
+        int logBefore = server.logText().length();
         try (Command watcher = server.client("client-mirror-watcher", "ws://127.0.0.1:" + port + "/", "--protocol",
                 "lws-mirror-protocol", "--rate", "1")) {
             watcher.awaitOut("the watcher's first circle back", s -> ownCircles(s) >= 1, T);
             // -d 1039: errors, warnings, notices, info (dumb-increment's "rx") and user (each mirror send)
-            Command lws = Command.start(server.dir, "lws-test-client",
+            Command lws = Command.start(server.home, "lws-test-client",
                     List.of(LWS_TEST_CLIENT, "127.0.0.1", "--port=" + port, "-d", "1039"));
             try {
                 Thread.sleep(4000);
@@ -212,7 +192,7 @@ class ClientIT {
                 return w != null && Long.parseLong(w.group(2)) - Long.parseLong(w.group(3)) >= 100;
             }, T);
         }
-        String ours = server.log().substring(logBefore);
+        String ours = server.logText().substring(logBefore);
         List<String> errors = ours.lines().filter(l -> l.contains("] E: ")).toList();
         assertTrue(errors.isEmpty(), "the runtime logged errors while lws's test client ran: " + errors);
     }

@@ -1,5 +1,6 @@
 package org.lws4j.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -14,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * A process a test starts (bin/lws4j client, nc, lws's test apps): standard input is a pipe the
  * test writes to, standard output and error go to files the test reads as they grow. Every wait
- * is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL).
+ * is bounded; {@link #close()} ends the process (SIGTERM, then SIGKILL). {@link #run} runs a
+ * command (openssl, curl) to its end and gives its status and output.
  */
 final class Command implements AutoCloseable {
     final String name;
@@ -55,6 +58,45 @@ final class Command implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** A command's exit status and output (stdout and stderr together). */
+    record Run(int status, String out) {
+    }
+
+    /** Runs {@code cmd} with {@code input} on its standard input; bounded by {@code timeout}. */
+    static Run run(Duration timeout, String input, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Process p = pb.start();
+        if (input != null) {
+            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        byte[][] out = new byte[1][];
+        Thread reader = new Thread(() -> {
+            try {
+                out[0] = p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                out[0] = ("(output lost: " + e + ")").getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        reader.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            fail("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
+        }
+        reader.join(5000);
+        return new Run(p.exitValue(), out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8));
+    }
+
+    /** Fails unless {@code tool} runs ({@code tool version} or {@code --version}). */
+    static void requireTool(String... versionCommand) throws Exception {
+        try {
+            Run r = run(Duration.ofSeconds(20), null, versionCommand);
+            assertTrue(r.status() == 0, versionCommand[0] + " does not run: " + r.out());
+        } catch (IOException e) {
+            fail(versionCommand[0] + " is needed by this test and is not installed (.ci/run installs it): " + e.getMessage());
+        }
     }
 
     long pid() {

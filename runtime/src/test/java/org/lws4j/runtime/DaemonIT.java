@@ -55,7 +55,7 @@ class DaemonIT {
     static final Duration STOP_BOUND = Duration.ofSeconds(35);
     static final Pattern STARTED = Pattern.compile("started \\(pid (\\d+)\\)");
 
-    RuntimeHome home;
+    DistRun home;
     Path pidFile;
     Syslog syslog;
     final Set<Long> pids = new LinkedHashSet<>();
@@ -63,7 +63,7 @@ class DaemonIT {
 
     @BeforeEach
     void copy(TestInfo info) throws Exception {
-        home = RuntimeHome.copy("daemon-it-" + info.getTestMethod().orElseThrow().getName());
+        home = DistRun.copy("daemon-it-" + info.getTestMethod().orElseThrow().getName()).withoutDemo();
         pidFile = home.home.resolve("run/lws4j.pid");
         syslog = new Syslog();
         home.config("daemon-it.json", "{ \"global\": { \"syslog\": \"udp://127.0.0.1:" + syslog.port() + "\" },\n"
@@ -87,8 +87,9 @@ class DaemonIT {
             syslog.close();
             if (failed) {
                 System.out.println("[daemon-it] the daemon's log (" + daemonLog() + "):\n" + Command.tail(Command.read(daemonLog())));
+                home.failed("the test failed");
             }
-            home.stop(failed);
+            home.close();
         }
     }
 
@@ -214,13 +215,8 @@ class DaemonIT {
 
     /** Runs bin/lws4j with {@code args}, bounded; its output must close when it exits (a detached daemon keeps none of it). */
     Result lws4j(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(home.home.resolve("bin/lws4j").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.home.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("LWS4J_") || k.equals("JAVA_OPTS"));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        ProcessBuilder pb = home.lws4j(List.of(args)).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LWS4J_"));
         pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
@@ -260,7 +256,7 @@ class DaemonIT {
     /** One request on a connection of its own, closed by the server; the status line. */
     String httpGet() throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(RuntimeHome.HOST, home.port), 2000);
+            s.connect(new InetSocketAddress(DistRun.HOST, home.port), 2000);
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -350,7 +346,7 @@ class DaemonIT {
             Ws l = new Ws();
             HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("dumb-increment-protocol")
                     .connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(URI.create("ws://" + RuntimeHome.HOST + ":" + port + "/"), l)
+                    .buildAsync(URI.create("ws://" + DistRun.HOST + ":" + port + "/"), l)
                     .get(10, TimeUnit.SECONDS);
             return l;
         }

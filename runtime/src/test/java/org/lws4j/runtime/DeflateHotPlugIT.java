@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +17,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * permessage-deflate is a live-pluggable bundle: with its jar in deploy/ (Felix FileInstall), a
@@ -34,24 +31,18 @@ class DeflateHotPlugIT {
     private static final String OFFER = "permessage-deflate; client_max_window_bits";
     private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(30);
 
-    private static DeflateRuntime rt;
+    private static DistRun rt;
     private static Path deployed;
     private static RawWs compressed;
     private static RawWs plain;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (rt != null) {
-                rt.failed(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        rt = DeflateRuntime.start("deflate-hotplug", PORT, "", true);
+        rt = DistRun.copy("deflate-hotplug");
+        DeflatePeersIT.startForDeflate(rt, PORT, "", true);
         try (var s = Files.list(rt.home.resolve("deploy"))) {
             deployed = s.filter(p -> p.getFileName().toString().startsWith("org.lws4j.ext-deflate")).findFirst()
                     .orElseThrow(() -> new AssertionError("no ext-deflate jar in deploy/"));
@@ -65,9 +56,6 @@ class DeflateHotPlugIT {
             if (c != null) {
                 c.close();
             }
-        }
-        if (rt != null) {
-            rt.close();
         }
     }
 
@@ -112,10 +100,8 @@ class DeflateHotPlugIT {
     @Test
     @Order(3)
     void bundleBackIsNegotiatedAgain() throws Exception {
-        Path jar = Paths.get(DeflateRuntime.property("lws4j.ext-deflate.jar"));
-        Path staged = deployed.resolveSibling(deployed.getFileName() + ".tmp");
-        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE); // FileInstall never sees half a jar
+        Path jar = Paths.get(DistRun.property("lws4j.ext-deflate.jar"));
+        rt.deploy(jar, deployed.getFileName().toString());
         awaitAnswer("permessage-deflate", "new handshakes to negotiate permessage-deflate again");
         try (RawWs c = RawWs.connect(PORT, OFFER)) {
             assertEquals("permessage-deflate", c.extensions());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -17,15 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * permessage-deflate against real peers, on the real runtime: the npm {@code ws} client and
@@ -42,43 +41,72 @@ class DeflatePeersIT {
     private static final long MAX_MESSAGE = 17L << 20;
     private static final Duration PEER_TIMEOUT = Duration.ofMinutes(5);
 
-    private static DeflateRuntime rt;
+    private static DistRun rt;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (rt != null) {
-                rt.failed(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        rt = DeflateRuntime.start("deflate-peers", PORT, "\"ws-max-message-size\": \"" + MAX_MESSAGE + "\"", false);
+        rt = DistRun.copy("deflate-peers");
+        startForDeflate(rt, PORT, "\"ws-max-message-size\": \"" + MAX_MESSAGE + "\"", false);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.close();
+    /**
+     * Starts {@code rt} as the permessage-deflate tests want it, on a port of its own: the demo
+     * site's bundle is taken out (it listens on 7681), and a conf.d vhost on 127.0.0.1 serves
+     * {@code www/} (the browser test's page) with {@code lws-echo} as the default WebSocket
+     * protocol. Global settings (such as {@code ws-max-message-size}) go into the same file.
+     * Optionally the ext-deflate jar is moved from bundle/ to deploy/, so a test can take it away
+     * and bring it back through FileInstall.
+     *
+     * <p>The JVM runs with a small heap (-Xmx256m): a decompression bomb inflated whole would not fit.
+     *
+     * @param global JSON members of the "global" section, e.g. {@code "ws-max-message-size": "1000"}, or ""
+     * @param deflateInDeploy put the ext-deflate jar in deploy/ instead of bundle/
+     */
+    static void startForDeflate(DistRun rt, int port, String global, boolean deflateInDeploy) throws Exception {
+        DistRun.assertPortFree(port);
+        rt.withoutDemo();
+        if (deflateInDeploy) {
+            rt.toDeploy("org.lws4j.ext-deflate-", "org.lws4j.ext-deflate.jar");
         }
+        Path www = Files.createDirectories(rt.home.resolve("www"));
+        Files.copy(script("deflate-echo.html"), www.resolve("deflate-echo.html"));
+        rt.config("deflate-it.json", "{ \"global\": { " + global + " },\n"
+                + "  \"vhosts\": [ { \"name\": \"" + rt.name + "\", \"port\": \"" + port + "\", \"interface\": \"" + DistRun.HOST + "\",\n"
+                + "    \"mounts\": [ { \"mountpoint\": \"/\", \"origin\": \"" + www.toUri() + "\", \"default\": \"deflate-echo.html\" } ],\n"
+                + "    \"ws-protocols\": [ { \"lws-echo\": { \"default\": \"1\" } } ] } ] }\n");
+        rt.javaOpts = "-Xmx256m";
+        rt.start();
+        rt.awaitLog("protocol lws-echo bound", DistRun.BOOT_TIMEOUT);
+        if (!deflateInDeploy) {
+            rt.awaitLog("extension permessage-deflate available", DistRun.BOOT_TIMEOUT);
+        }
+        rt.awaitListening(port, DistRun.BOOT_TIMEOUT);
     }
 
     private static Path script(String name) {
-        return Paths.get(DeflateRuntime.property("lws4j.peers.scripts")).resolve(name);
+        return Paths.get(DistRun.property("lws4j.peers.scripts")).resolve(name);
+    }
+
+    private static String ws() {
+        return "ws://" + DistRun.HOST + ":" + PORT + "/";
+    }
+
+    private static URI http(String path) {
+        return URI.create("http://" + DistRun.HOST + ":" + PORT + path);
     }
 
     private static Path itLog(String name) {
-        return Paths.get(DeflateRuntime.property("lws4j.it.dir")).resolve(name);
+        return Paths.get(DistRun.property("lws4j.it.dir")).resolve(name);
     }
 
     @Test
     @Order(1)
     void npmWsClientMatrix() throws Exception {
         Path modules = Peers.nodeModules();
-        Peers.Result r = Peers.run("ws", List.of("node", script("ws-deflate-matrix.cjs").toString(), rt.ws()),
+        Peers.Result r = Peers.run("ws", List.of("node", script("ws-deflate-matrix.cjs").toString(), ws()),
                 Map.of("NODE_PATH", modules.toString()), PEER_TIMEOUT, itLog("deflate-ws.log"));
         assertEquals(0, r.exit(), "the ws client matrix failed:\n" + r.output());
         assertTrue(r.output().contains("0 failed"), r.output());
@@ -88,7 +116,7 @@ class DeflatePeersIT {
     @Order(2)
     void pythonWebsocketsMatrix() throws Exception {
         Peers.requirePythonWebsockets();
-        Peers.Result r = Peers.run("python3-websockets", List.of(Peers.PYTHON, script("python-deflate-matrix.py").toString(), rt.ws()),
+        Peers.Result r = Peers.run("python3-websockets", List.of(Peers.PYTHON, script("python-deflate-matrix.py").toString(), ws()),
                 Map.of(), PEER_TIMEOUT, itLog("deflate-python.log"));
         assertEquals(0, r.exit(), "the python3-websockets matrix failed:\n" + r.output());
         assertTrue(r.output().contains("0 failed"), r.output());
@@ -100,7 +128,7 @@ class DeflatePeersIT {
         Peers.requireChromium();
         Path modules = Peers.nodeModules();
         Peers.Result r = Peers.run("chromium", List.of("node", script("chromium-deflate-echo.cjs").toString(),
-                        rt.http("/deflate-echo.html").toString()),
+                        http("/deflate-echo.html").toString()),
                 Map.of("NODE_PATH", modules.toString(), "CHROMIUM", Peers.CHROMIUM), Duration.ofMinutes(3), itLog("deflate-chromium.log"));
         assertEquals(0, r.exit(), "the Chromium page failed:\n" + r.output());
         assertTrue(r.output().contains("ws.extensions \"permessage-deflate"), r.output());
@@ -130,16 +158,16 @@ class DeflatePeersIT {
             assertEquals(1009, f.closeCode(), "close code for a message that inflates to 100 MB (limit " + MAX_MESSAGE + ")");
         }
         // the server is still there, serving, and never ran out of memory
-        assertTrue(rt.alive(), "the runtime died");
+        assertTrue(rt.isAlive(), "the runtime died");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(rt.http("/deflate-echo.html")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(http("/deflate-echo.html")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         try (RawWs ws = RawWs.connect(PORT, "permessage-deflate")) {
             ws.sendCompressedText("still here");
             assertEquals("still here", ws.readText());
         }
-        assertFalse(rt.log().contains("OutOfMemoryError"), "OutOfMemoryError in the runtime's log");
+        assertFalse(rt.logText().contains("OutOfMemoryError"), "OutOfMemoryError in the runtime's log");
     }
 
     /** {@code size} zero bytes compressed as one permessage-deflate message (trailer stripped). */

@@ -211,7 +211,7 @@ class DemoSiteIT {
 
     /** bin/lws4j fraggle against the demo: every sum matches both ways, exit 0. */
     private static void fraggle(DistRun rt) throws Exception {
-        DistRun.Run r = DistRun.run(Duration.ofSeconds(60), null, rt.home.resolve("bin/lws4j").toString(), "fraggle",
+        Command.Run r = Command.run(Duration.ofSeconds(60), null, rt.home.resolve("bin/lws4j").toString(), "fraggle",
                 "ws://127.0.0.1:7681/");
         System.out.println("[demo-site] bin/lws4j fraggle:\n" + r.out().strip());
         assertEquals(0, r.status(), r.out());

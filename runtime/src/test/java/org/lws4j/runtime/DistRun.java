@@ -4,66 +4,129 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A copy of the assembled distribution (target/lws4j) under target/it, run with
- * {@code bin/lws4j run}, for integration tests that drive it from outside with real tools
- * (openssl, curl). The copy can be changed before the start (conf.d files, bundles moved); the
- * output goes to a log file that is printed when a check fails. The copy is deleted after a clean
- * run and kept after a failed one. Every wait is bounded.
+ * {@code bin/lws4j run} (or {@code console}), for integration tests that drive it from outside with
+ * real tools and sockets. The copy can be changed before the start: the demo site's bundle taken
+ * out (then nothing binds 7681 or 7682 and the copy can run beside other tests), bundles moved to
+ * deploy/, conf.d files written for a vhost on {@link #port}. The output goes to target/it/NAME.log,
+ * printed when a check fails; the copy is deleted after a clean run and kept after a failed one.
+ * Every wait is bounded. {@link Command} runs the tools.
  */
 final class DistRun implements AutoCloseable {
+    static final String HOST = "127.0.0.1";
     static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     final Path home;
     final Path log;
-    private final String name;
+    /** A port of 127.0.0.1 nothing listened on when the copy was made (never 7681 or 7682). */
+    final int port;
+    final String name;
+    private List<String> options = List.of();
+    /** JAVA_OPTS for the runtime's JVM (none unless set), e.g. a small heap. */
+    String javaOpts;
     private Process process;
     private boolean failed;
 
-    private DistRun(String name, Path home, Path log) {
+    private DistRun(String name, Path home, Path log, int port) {
         this.name = name;
         this.home = home;
         this.log = log;
+        this.port = port;
     }
 
     /** A fresh copy of the distribution, not started. */
     static DistRun copy(String name) throws IOException {
-        Path dist = Paths.get(property("lws4j.dist"));
+        return copy(name, Paths.get(property("lws4j.dist")), Paths.get(property("lws4j.it.dir")));
+    }
+
+    /** A fresh copy of {@code dist} in a new folder of {@code itDir}; its log is itDir/NAME.log. */
+    static DistRun copy(String name, Path dist, Path itDir) throws IOException {
         assertTrue(Files.isDirectory(dist), "no distribution at " + dist + ": run 'mvn verify', which lays it out in package");
-        Path itDir = Paths.get(property("lws4j.it.dir"));
         Files.createDirectories(itDir);
         Path home = Files.createTempDirectory(itDir, name + "-");
         copyTree(dist, home);
         assertTrue(Files.isExecutable(home.resolve("bin/lws4j")), "the copy lost the executable bit of bin/lws4j");
-        return new DistRun(name, home, itDir.resolve(name + ".log"));
+        return new DistRun(name, home, itDir.resolve(name + ".log"), freePort());
     }
 
-    /** Starts {@code bin/lws4j run}; output to {@link #log}. */
-    void start() throws IOException {
+    /** Takes the demo site's (test-server) bundle out of the copy: nothing binds 7681 or 7682. */
+    DistRun withoutDemo() throws IOException {
+        Files.delete(bundleJar("org.lws4j.test-server-"));
+        return this;
+    }
+
+    /** The one jar of bundle/ whose name starts with {@code prefix} (e.g. "org.lws4j.cgi-"). */
+    Path bundleJar(String prefix) throws IOException {
+        List<Path> found = bundles(prefix);
+        assertTrue(!found.isEmpty(), "no " + prefix + "*.jar in " + home.resolve("bundle"));
+        assertTrue(found.size() == 1, "more than one " + prefix + "*.jar in " + home.resolve("bundle") + ": " + found);
+        return found.get(0);
+    }
+
+    /** The jars of bundle/ whose names start with {@code prefix}. */
+    List<Path> bundles(String prefix) throws IOException {
+        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+    }
+
+    /** Moves the bundle jar named by {@code prefix} to deploy/{@code as}, where FileInstall installs it and a delete uninstalls it. */
+    Path toDeploy(String prefix, String as) throws IOException {
+        return Files.move(bundleJar(prefix), home.resolve("deploy").resolve(as));
+    }
+
+    /** Copies {@code jar} to deploy/{@code as} whole or not at all: FileInstall never sees half a jar. */
+    Path deploy(Path jar, String as) throws IOException {
+        Path staged = home.resolve(as + ".tmp");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(staged, home.resolve("deploy").resolve(as), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes {@code conf/conf.d/FILE}. */
+    void config(String file, String json) throws IOException {
+        Files.writeString(home.resolve("conf/conf.d").resolve(file), json, StandardCharsets.UTF_8);
+    }
+
+    /** Starts {@code bin/lws4j OPTIONS run} (e.g. "-d", "15"); output to a fresh {@link #log}. */
+    void start(String... options) throws IOException {
+        this.options = List.of(options);
         Files.deleteIfExists(log);
-        launch();
+        launch("run");
+    }
+
+    /** Starts {@code bin/lws4j console} with a fresh log; returns the shell's standard input. */
+    OutputStream console() throws IOException {
+        Files.deleteIfExists(log);
+        return launch("console").getOutputStream();
     }
 
     /**
@@ -71,61 +134,126 @@ final class DistRun implements AutoCloseable {
      * its log stay, for {@link #restart()}. Returns the exit status.
      */
     int stop(Duration timeout) throws InterruptedException {
-        assertTrue(process != null && process.isAlive(), "the runtime is not running");
+        assertTrue(isAlive(), "the runtime is not running");
         process.destroy();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("the runtime did not stop within " + timeout.toSeconds() + " s of SIGTERM");
-        }
+        assertTrue(exited(timeout), "the runtime did not exit within " + timeout.toSeconds() + " s of SIGTERM");
         return process.exitValue();
     }
 
     /** Starts the same copy again after {@link #stop}; output appended to the same log. */
     void restart() throws IOException {
         assertTrue(process != null && !process.isAlive(), "stop the runtime before starting it again");
-        launch();
+        launch("run");
     }
 
-    private void launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/lws4j").toString(), "run")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+    /** {@code bin/lws4j OPTIONS COMMAND}; the console's standard input is a pipe, run's /dev/null. */
+    private Process launch(String command) throws IOException {
+        List<String> args = new ArrayList<>(options);
+        args.add(command);
+        ProcessBuilder pb = lws4j(args).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (command.equals("console")) {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        }
+        System.out.println("[" + name + "] starting " + script() + " " + String.join(" ", args) + "; output in " + log);
+        process = pb.start();
+        return process;
+    }
+
+    /** {@code bin/lws4j ARGS} in the copy, with this JVM's Java and standard input from /dev/null. */
+    ProcessBuilder lws4j(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(script()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
-        System.out.println("[" + name + "] starting " + home.resolve("bin/lws4j") + " run; output in " + log);
-        process = pb.start();
+        if (javaOpts != null) {
+            pb.environment().put("JAVA_OPTS", javaOpts);
+        }
+        return pb;
     }
 
-    /** Marks the run failed: the log is printed and the copy kept. */
-    void failed(String why) {
-        failed = true;
-        String text = logText(0);
-        int max = 200_000;
-        if (text.length() > max) {
-            text = "... (" + (text.length() - max) + " characters left out) ...\n" + text.substring(text.length() - max);
-        }
-        System.out.println("[" + name + "] " + why + "; the runtime's output (" + log + "):\n----8<----\n" + text
-                + "\n----8<----");
+    /** Starts {@code bin/lws4j client ARGS}, its output in the copy's folder. */
+    Command client(String command, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(script(), "client"));
+        argv.addAll(List.of(args));
+        return Command.start(home, command, argv);
     }
 
-    @Override
-    public void close() throws Exception {
-        try {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
+    String script() {
+        return home.resolve("bin/lws4j").toString();
+    }
+
+    /** The server JVM's pid (bin/lws4j execs java). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** True once the runtime has ended, within {@code timeout}. */
+    boolean exited(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the log says the runtime listens on {@code port} of 127.0.0.1, and it answers there. */
+    void awaitListening(int port, Duration timeout) throws Exception {
+        // its own log must say it listens there: a free port can be taken by someone else meanwhile
+        String mine = "listening on /" + HOST + ":" + port;
+        await("the runtime to listen on " + port, timeout, () -> {
+            String text = logText();
+            if (text.contains("cannot listen on /" + HOST + ":" + port)) {
+                fail("port " + port + " was taken between choosing it and binding it; run again");
             }
-        } finally {
-            if (failed) {
-                System.out.println("[" + name + "] kept the runtime's folder for a look: " + home);
-            } else {
-                deleteTree(home);
+            if (!text.contains(mine)) {
+                return Optional.empty();
             }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(HOST, port), 500);
+                return Optional.of(true);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Waits until the log contains {@code text}; returns the log. */
+    String awaitLog(String text, Duration timeout) throws Exception {
+        return await("\"" + text + "\" in the runtime's log", timeout, () -> {
+            String l = logText();
+            return l.contains(text) ? Optional.of(l) : Optional.empty();
+        });
+    }
+
+    /** Polls until {@code probe} gives a value, the runtime dies, or {@code timeout} passes. */
+    <T> T await(String what, Duration timeout, Probe<T> probe) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (process != null && !process.isAlive()) {
+                fail("the runtime exited with status " + process.exitValue() + " while waiting for " + what);
+            }
+            Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(100);
         }
+    }
+
+    @FunctionalInterface
+    interface Probe<T> {
+        Optional<T> get() throws Exception;
+    }
+
+    /** The runtime's output so far. */
+    String logText() {
+        return logText(0);
     }
 
     /** The log from byte {@code from} on. */
@@ -143,77 +271,87 @@ final class DistRun implements AutoCloseable {
         return Files.exists(log) ? Files.size(log) : 0;
     }
 
-    /** Polls until {@code probe} gives a value, the runtime dies, or {@code timeout} passes. */
-    <T> T await(String what, Duration timeout, Probe<T> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (process != null && !process.isAlive()) {
-                fail("the runtime exited with status " + process.exitValue() + " while waiting for " + what);
+    /** Marks the run failed: the log is printed (when the runtime ran) and the copy kept. */
+    void failed(String why) {
+        failed = true;
+        if (process == null) {
+            System.out.println("[" + name + "] " + why);
+            return;
+        }
+        String text = logText();
+        int max = 200_000;
+        if (text.length() > max) {
+            text = "... (" + (text.length() - max) + " characters left out) ...\n" + text.substring(text.length() - max);
+        }
+        System.out.println("[" + name + "] " + why + "; the runtime's output (" + log + "):\n----8<----\n" + text
+                + "\n----8<----");
+    }
+
+    /**
+     * For {@code @RegisterExtension}: a failed test, or a failed (not skipped) {@code @BeforeAll},
+     * prints the log of the runtime {@code run} gives and keeps its copy; after the class (and its
+     * {@code @AfterAll}) the runtime is closed.
+     */
+    static final class Watch implements TestWatcher, LifecycleMethodExecutionExceptionHandler, AfterAllCallback {
+        private final Supplier<DistRun> run;
+
+        Watch(Supplier<DistRun> run) {
+            this.run = run;
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            Optional.ofNullable(run.get()).ifPresent(rt -> rt.failed(context.getDisplayName() + " failed"));
+        }
+
+        @Override
+        public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t) throws Throwable {
+            // a skip (an assumption that does not hold) is no failure
+            if (!(t instanceof TestAbortedException)) {
+                Optional.ofNullable(run.get()).ifPresent(rt -> rt.failed("start failed"));
             }
-            Optional<T> v = probe.get();
-            if (v.isPresent()) {
-                return v.get();
+            throw t;
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            if (run.get() != null) {
+                run.get().close();
             }
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(200);
         }
     }
 
-    @FunctionalInterface
-    interface Probe<T> {
-        Optional<T> get() throws Exception;
-    }
-
-    /** A command's exit status and output (stdout and stderr together). */
-    record Run(int status, String out) {
-    }
-
-    /** Runs {@code cmd} with {@code input} on its standard input; bounded by {@code timeout}. */
-    static Run run(Duration timeout, String input, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p = pb.start();
-        if (input != null) {
-            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        byte[][] out = new byte[1][];
-        Thread reader = new Thread(() -> {
-            try {
-                out[0] = p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                out[0] = ("(output lost: " + e + ")").getBytes(StandardCharsets.UTF_8);
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            fail("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", cmd));
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8));
-    }
-
-    /** Fails unless {@code tool} runs ({@code tool version} or {@code --version}). */
-    static void requireTool(String... versionCommand) throws Exception {
+    /** Stops the runtime (SIGTERM, then SIGKILL) and deletes the copy, unless the run failed. */
+    @Override
+    public void close() throws Exception {
         try {
-            Run r = run(Duration.ofSeconds(20), null, versionCommand);
-            assertTrue(r.status() == 0, versionCommand[0] + " does not run: " + r.out());
-        } catch (IOException e) {
-            fail(versionCommand[0] + " is needed by this test and is not installed (.ci/run installs it): " + e.getMessage());
+            if (isAlive()) {
+                process.destroy();
+                if (!exited(Duration.ofSeconds(20))) {
+                    process.destroyForcibly();
+                    exited(Duration.ofSeconds(10));
+                }
+            }
+        } finally {
+            if (failed) {
+                System.out.println("[" + name + "] kept the runtime's folder for a look: " + home);
+            } else {
+                deleteTree(home);
+            }
         }
     }
 
-    /** Ports nothing listens on now. */
+    /** {@code n} different ports of 127.0.0.1 nothing listens on now, none of them 7681 or 7682. */
     static List<Integer> freePorts(int n) throws IOException {
         List<ServerSocket> held = new ArrayList<>();
         List<Integer> out = new ArrayList<>();
         try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
+            while (out.size() < n) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
                 held.add(s);
-                out.add(s.getLocalPort());
+                if (s.getLocalPort() != 7681 && s.getLocalPort() != 7682) {
+                    out.add(s.getLocalPort());
+                }
             }
         } finally {
             for (ServerSocket s : held) {
@@ -223,14 +361,18 @@ final class DistRun implements AutoCloseable {
         return out;
     }
 
+    static int freePort() throws IOException {
+        return freePorts(1).get(0);
+    }
+
     static void assertPortFree(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            fail("something already listens on 127.0.0.1:" + port + "; stop it before running this test");
+            s.connect(new InetSocketAddress(HOST, port), 1000);
+            fail("something already listens on " + HOST + ":" + port + "; stop it before running this test");
         } catch (ConnectException expected) {
             // free
         } catch (IOException e) {
-            fail("cannot tell whether 127.0.0.1:" + port + " is free: " + e);
+            fail("cannot tell whether " + HOST + ":" + port + " is free: " + e);
         }
     }
 
@@ -243,26 +385,20 @@ final class DistRun implements AutoCloseable {
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path src : (Iterable<Path>) s::iterator) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(dst);
+                } else {
+                    // COPY_ATTRIBUTES keeps the POSIX permissions, so bin/lws4j stays executable
+                    Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()),
-                        StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -29,19 +29,19 @@ class EmbedExampleIT {
 
     @Test
     void theReadmeExampleServesFromTheApplicationsOwnThread() throws Exception {
-        Path dist = Paths.get(RuntimeHome.property("lws4j.dist"));
+        Path dist = Paths.get(DistRun.property("lws4j.dist"));
         Path example = dist.resolve("examples/HelloEmbedded.java");
         String source = Files.readString(example);
         List<String> blocks = new ArrayList<>();
-        Matcher m = JAVA_BLOCK.matcher(Files.readString(Paths.get(RuntimeHome.property("lws4j.readme"))));
+        Matcher m = JAVA_BLOCK.matcher(Files.readString(Paths.get(DistRun.property("lws4j.readme"))));
         while (m.find()) {
             blocks.add(m.group(1).strip());
         }
         assertTrue(blocks.contains(source.strip()),
                 "the README shows another program than " + example + " (runtime/src/main/dist/examples): make them the same");
 
-        int port = RuntimeHome.freePort();
-        Path dir = Paths.get(RuntimeHome.property("lws4j.it.dir")).resolve("embed-example");
+        int port = DistRun.freePort();
+        Path dir = Paths.get(DistRun.property("lws4j.it.dir")).resolve("embed-example");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         try (Command app = Command.start(dir, "hello-embedded",
                 List.of(java, "-cp", dist.resolve("lib/client") + "/*", example.toString(), String.valueOf(port)))) {

@@ -15,9 +15,7 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * {@code bin/lws4j client} against libwebsockets' own C test server (Debian's
@@ -30,25 +28,19 @@ class LwsTestServerIT {
     static final String LWS_TEST_SERVER = "/usr/bin/libwebsockets-test-server";
     static final long T = 30_000;
 
-    static ServerHome home;
+    static DistRun rt;
     static Command lws;
     static int port;
-    static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher KEEP_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Command.available(LWS_TEST_SERVER), LWS_TEST_SERVER + " is not installed (Debian libwebsockets-test-server): skipped");
-        home = new ServerHome("lws-test-server-it");
-        port = ServerHome.freePort();
-        lws = Command.start(home.dir, "lws-test-server", List.of(LWS_TEST_SERVER, "-p", Integer.toString(port)));
+        rt = DistRun.copy("lws-test-server-it").withoutDemo();
+        port = rt.port;
+        lws = Command.start(rt.home, "lws-test-server", List.of(LWS_TEST_SERVER, "-p", Integer.toString(port)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             if (!lws.isAlive()) {
@@ -71,16 +63,11 @@ class LwsTestServerIT {
         if (lws != null) {
             lws.close();
         }
-        if (home != null && !failed) {
-            home.delete();
-        } else if (home != null) {
-            System.out.println("[LwsTestServerIT] kept " + home.dir + " for a look");
-        }
     }
 
     @Test
     void ourClientJoinsItsMirrorAndDumbIncrement() throws Exception {
-        try (Command c = home.client("client-vs-lws", "ws://127.0.0.1:" + port + "/", "--rate", "50")) {
+        try (Command c = rt.client("client-vs-lws", "ws://127.0.0.1:" + port + "/", "--rate", "50")) {
             c.awaitOut("dumb-increment counting to 20", s -> s.contains("dumb-increment: 20\n"), T);
             c.awaitOut("20 of our own circles back", s -> ClientIT.ownCircles(s) >= 20, T);
             c.endInput();
@@ -96,7 +83,7 @@ class LwsTestServerIT {
 
     @Test
     void ourClientFetchesItsPage() throws Exception {
-        try (Command c = home.client("client-http-vs-lws", "http://127.0.0.1:" + port + "/")) {
+        try (Command c = rt.client("client-http-vs-lws", "http://127.0.0.1:" + port + "/")) {
             assertEquals(0, c.awaitExit(T), c.describe());
             assertTrue(c.out().contains("<html"), c.describe());
             assertTrue(c.err().contains("http: 200"), c.describe());

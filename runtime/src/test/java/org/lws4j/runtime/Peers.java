@@ -38,7 +38,7 @@ final class Peers {
             return nodeModules;
         }
         requireCommand(List.of("node", "--version"), "node (Node.js 18 or later)", "apt-get install nodejs npm");
-        Path dir = Paths.get(DeflateRuntime.property("lws4j.peers.dir"));
+        Path dir = Paths.get(DistRun.property("lws4j.peers.dir"));
         Path modules = dir.resolve("node_modules");
         if (!Files.isRegularFile(modules.resolve("ws/package.json"))
                 || !Files.isRegularFile(modules.resolve("playwright-core/package.json"))) {

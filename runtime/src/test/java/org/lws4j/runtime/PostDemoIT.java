@@ -23,12 +23,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * protocol-post-demo on the real runtime at {@code /formtest}, driven by curl ({@code -d},
@@ -39,52 +36,31 @@ import org.junit.jupiter.api.extension.TestWatcher;
 class PostDemoIT {
     private static final int UPLOAD_LIMIT = 100 * 1024;
 
-    private static RuntimeHome rt;
+    private static DistRun rt;
     private static Path files;
-    private static boolean failed;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (rt != null) {
-                rt.dumpLog(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        rt = RuntimeHome.copy("post-demo-it");
+        rt = DistRun.copy("post-demo-it").withoutDemo();
         files = rt.home.resolve("uploads");
         Files.createDirectories(files);
         rt.config("post-demo-it.json", "{ \"vhosts\": [{ \"name\": \"localhost\", \"port\": \"" + rt.port
                 + "\", \"interface\": \"127.0.0.1\", \"mounts\": [{ \"mountpoint\": \"/formtest\","
                 + " \"origin\": \"callback://protocol-post-demo\" }] }] }\n");
-        try {
-            rt.start(15);
-            // listening comes before every bundle is up: wait for the protocol to be bound
-            rt.await("/formtest to be served", Duration.ofSeconds(30), () -> {
-                try (WireClient c = new WireClient(rt.port, 0)) {
-                    c.send("GET /formtest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-                    return c.readHead().status() == 200 ? Optional.of(true) : Optional.empty();
-                } catch (IOException e) {
-                    return Optional.empty();
-                }
-            });
-        } catch (Throwable t) {
-            failed = true;
-            rt.dumpLog("start failed");
-            throw t;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.stop(failed);
-        }
+        rt.start("-d", "15");
+        rt.awaitListening(rt.port, DistRun.BOOT_TIMEOUT);
+        // listening comes before every bundle is up: wait for the protocol to be bound
+        rt.await("/formtest to be served", Duration.ofSeconds(30), () -> {
+            try (WireClient c = new WireClient(rt.port, 0)) {
+                c.send("GET /formtest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                return c.readHead().status() == 200 ? Optional.of(true) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     @Test
@@ -188,7 +164,7 @@ class PostDemoIT {
 
     @Test
     void theDemoSiteMountsItAndItsPostTabPostsToIt() throws Exception {
-        Path jar = Paths.get(RuntimeHome.property("lws4j.test-server.jar"));
+        Path jar = Paths.get(DistRun.property("lws4j.test-server.jar"));
         try (JarFile jf = new JarFile(jar.toFile())) {
             String config = read(jf, "lws4j/test-server.json");
             assertTrue(config.replaceAll("\\s+", "").contains(

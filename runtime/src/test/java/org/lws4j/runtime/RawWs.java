@@ -56,11 +56,11 @@ final class RawWs implements Closeable {
     /** Opens a connection; {@code extensions} is the Sec-WebSocket-Extensions offer, or null for none. */
     static RawWs connect(int port, String extensions) throws IOException {
         Socket s = new Socket();
-        s.connect(new InetSocketAddress(DeflateRuntime.HOST, port), 5000);
+        s.connect(new InetSocketAddress(DistRun.HOST, port), 5000);
         s.setSoTimeout(30_000);
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
-        String req = "GET / HTTP/1.1\r\nHost: " + DeflateRuntime.HOST + ":" + port + "\r\nUpgrade: websocket\r\n"
+        String req = "GET / HTTP/1.1\r\nHost: " + DistRun.HOST + ":" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
                 + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
         s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));

@@ -31,45 +31,31 @@ import org.junit.jupiter.api.Test;
  */
 class ShellIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static RuntimeHome rt;
-    private static Process process;
+    private static DistRun rt;
     private static OutputStream shell;
     private static boolean passed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        rt = RuntimeHome.copy("shell-it");
+        rt = DistRun.copy("shell-it").withoutDemo();
         Path www = Files.createDirectories(rt.home.resolve("www"));
         Files.writeString(www.resolve("index.html"), "shell-it home\n");
         rt.config("site.json", "{\"vhosts\": [{\"name\": \"localhost\", \"port\": \"" + rt.port + "\","
                 + " \"interface\": \"127.0.0.1\", \"mounts\": [{\"mountpoint\": \"/\", \"origin\": \"file://" + www
                 + "\", \"default\": \"index.html\"}], \"ws-protocols\": [{\"dumb-increment-protocol\": {}}]}]}");
-        ProcessBuilder pb = new ProcessBuilder(rt.home.resolve("bin/lws4j").toString(), "console")
-                .directory(rt.home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(rt.log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("JAVA_OPTS");
-        process = pb.start();
-        shell = process.getOutputStream();
+        shell = rt.console();
         rt.await("the runtime to listen on " + rt.port, WAIT,
                 () -> rt.logText().contains("listening on /127.0.0.1:" + rt.port) ? Optional.of(true) : Optional.empty());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
         if (rt != null) {
             if (!passed) {
-                rt.dumpLog("ShellIT failed");
+                rt.failed("ShellIT failed");
             }
-            rt.stop(!passed);
+            rt.close();
         }
     }
 
@@ -121,7 +107,7 @@ class ShellIT {
         ws.abort();
 
         // a vhost from deploy/org.lws4j.vhost-NAME.cfg, then a bad edit that keeps it as it was
-        int port = RuntimeHome.freePort();
+        int port = DistRun.freePort();
         Path cfg = rt.home.resolve("deploy/org.lws4j.vhost-shelltest.cfg");
         // ${lws4j.home}: FileInstall fills in framework and system properties
         String good = "port = " + port + "\ninterface = 127.0.0.1\nmounts.0.mountpoint = /\n"
@@ -143,7 +129,7 @@ class ShellIT {
 
         // the end of the shell's input stops the server
         shell.close();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the runtime did not stop at the end of its input");
+        assertTrue(rt.exited(Duration.ofSeconds(30)), "the runtime did not stop at the end of its input");
         assertTrue(rt.logText().contains("gosh: stopping shell and framework"));
         passed = true;
     }

@@ -10,22 +10,17 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The tls bundle taken away and given back on a running server, through deploy/: its TLS port
@@ -40,30 +35,19 @@ class TlsHotPlugIT {
     static Path deployed;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (rt != null) {
-                rt.failed(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        DistRun.requireTool("curl", "--version");
+        Command.requireTool("curl", "--version");
         List<Integer> ports = DistRun.freePorts(2);
         tlsPort = ports.get(0);
         plainPort = ports.get(1);
-        rt = DistRun.copy("tls-hotplug-it");
-        Path bundles = rt.home.resolve("bundle");
-        Path tlsJar = only(bundles, "org.lws4j.tls-*.jar");
-        Files.delete(only(bundles, "org.lws4j.test-server-*.jar"));
-        deployed = rt.home.resolve("deploy/org.lws4j.tls.jar");
-        Files.move(tlsJar, deployed);
+        rt = DistRun.copy("tls-hotplug-it").withoutDemo();
+        deployed = rt.toDeploy("org.lws4j.tls-", "org.lws4j.tls.jar");
         Path www = Files.createDirectories(rt.home.resolve("it-www"));
         Files.writeString(www.resolve("index.html"), "<h1>hot-plug</h1>\n");
-        Files.writeString(rt.home.resolve("conf/conf.d/tls-hotplug-it.json"), """
+        rt.config("tls-hotplug-it.json", """
                 {
                   "vhosts": [
                     { "name": "hot.test", "port": "%1$d", "interface": "127.0.0.1",
@@ -75,19 +59,7 @@ class TlsHotPlugIT {
                 }
                 """.formatted(tlsPort, plainPort, www));
         rt.start();
-        try {
-            awaitHttps(true);
-        } catch (AssertionError e) {
-            rt.failed("start failed");
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.close();
-        }
+        awaitHttps(true);
     }
 
     @Test
@@ -126,7 +98,7 @@ class TlsHotPlugIT {
 
     static void awaitHttps(boolean serving) throws Exception {
         rt.await("https on port " + tlsPort + (serving ? " to serve" : " to refuse"), DistRun.STEP_TIMEOUT, () -> {
-            DistRun.Run r = TlsIT.curl("-k", "https://127.0.0.1:" + tlsPort + "/");
+            Command.Run r = TlsIT.curl("-k", "https://127.0.0.1:" + tlsPort + "/");
             boolean ok = r.status() == 0 && r.out().endsWith("\n200");
             if (!serving && !ok) {
                 assertNotEquals(0, r.status(), "refused, not answered: " + r.out());
@@ -136,7 +108,7 @@ class TlsHotPlugIT {
     }
 
     static boolean plainOk() throws Exception {
-        DistRun.Run r = TlsIT.curl("http://127.0.0.1:" + plainPort + "/");
+        Command.Run r = TlsIT.curl("http://127.0.0.1:" + plainPort + "/");
         return r.status() == 0 && r.out().endsWith("\n200");
     }
 
@@ -170,17 +142,5 @@ class TlsHotPlugIT {
         int cl = Integer.parseInt(head.toString().replaceAll("(?is).*\r\ncontent-length: (\\d+)\r\n.*", "$1"));
         in.readNBytes(cl);
         return head.toString();
-    }
-
-    static Path only(Path dir, String glob) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
-            Path found = null;
-            for (Path p : ds) {
-                assertTrue(found == null, "more than one " + glob + " in " + dir);
-                found = p;
-            }
-            assertTrue(found != null, "no " + glob + " in " + dir);
-            return found;
-        }
     }
 }

@@ -34,15 +34,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The tls bundle in the real runtime, checked from outside with openssl, curl and the JDK's
@@ -64,19 +61,12 @@ class TlsIT {
     static Path pki;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (rt != null) {
-                rt.failed(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        DistRun.requireTool("openssl", "version");
-        DistRun.requireTool("curl", "--version");
+        Command.requireTool("openssl", "version");
+        Command.requireTool("curl", "--version");
         DistRun.assertPortFree(7681);
         DistRun.assertPortFree(7682);
         List<Integer> ports = DistRun.freePorts(2);
@@ -112,26 +102,14 @@ class TlsIT {
                   ]
                 }
                 """.formatted(tlsPort, plainPort, pki, www);
-        Files.writeString(rt.home.resolve("conf/conf.d/tls-it.json"), json);
+        rt.config("tls-it.json", json);
         rt.start();
-        try {
-            rt.await("https on port " + tlsPort + " and 7682", DistRun.BOOT_TIMEOUT, () -> {
-                DistRun.Run r = curl("-k", "https://127.0.0.1:" + tlsPort + "/");
-                DistRun.Run d = curl("-k", "https://127.0.0.1:7682/");
-                return r.status() == 0 && r.out().endsWith("200") && d.out().endsWith("200")
-                        ? Optional.of(true) : Optional.empty();
-            });
-        } catch (AssertionError e) {
-            rt.failed("start failed");
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.close();
-        }
+        rt.await("https on port " + tlsPort + " and 7682", DistRun.BOOT_TIMEOUT, () -> {
+            Command.Run r = curl("-k", "https://127.0.0.1:" + tlsPort + "/");
+            Command.Run d = curl("-k", "https://127.0.0.1:7682/");
+            return r.status() == 0 && r.out().endsWith("200") && d.out().endsWith("200")
+                    ? Optional.of(true) : Optional.empty();
+        });
     }
 
     /** A CA, an EC leaf for a.test (PKCS#8) and an RSA leaf for b.test (legacy encrypted PKCS#1), with openssl. */
@@ -164,7 +142,7 @@ class TlsIT {
     }
 
     /** curl with the given arguments; prints the HTTP status last. */
-    static DistRun.Run curl(String... args) throws Exception {
+    static Command.Run curl(String... args) throws Exception {
         String[] cmd = new String[args.length + 6];
         cmd[0] = "curl";
         cmd[1] = "-sS";
@@ -173,21 +151,21 @@ class TlsIT {
         cmd[4] = "-w";
         cmd[5] = "\n%{http_code}";
         System.arraycopy(args, 0, cmd, 6, args.length);
-        return DistRun.run(CMD, null, cmd);
+        return Command.run(CMD, null, cmd);
     }
 
     /** openssl s_client to the TLS port; {@code input} is sent once connected (null: nothing). */
-    static DistRun.Run sClient(String input, String... args) throws Exception {
+    static Command.Run sClient(String input, String... args) throws Exception {
         String[] cmd = new String[args.length + 4];
         cmd[0] = "openssl";
         cmd[1] = "s_client";
         cmd[2] = "-connect";
         cmd[3] = "127.0.0.1:" + tlsPort;
         System.arraycopy(args, 0, cmd, 4, args.length);
-        return DistRun.run(CMD, input == null ? "" : input, cmd);
+        return Command.run(CMD, input == null ? "" : input, cmd);
     }
 
-    static String subject(DistRun.Run r) {
+    static String subject(Command.Run r) {
         Matcher m = Pattern.compile("(?m)^subject=(.*)$").matcher(r.out());
         assertTrue(m.find(), "no certificate subject in:\n" + r.out());
         return m.group(1).trim();
@@ -199,12 +177,12 @@ class TlsIT {
         Path cert = rt.home.resolve("conf/demo-localhost.crt.pem");
         Path key = rt.home.resolve("conf/demo-localhost.key.pem");
         assertTrue(Files.isRegularFile(cert) && Files.isRegularFile(key), "no generated certificate in conf/");
-        DistRun.Run r = curl("--cacert", cert.toString(), "--resolve", "localhost:7682:127.0.0.1", "https://localhost:7682/");
+        Command.Run r = curl("--cacert", cert.toString(), "--resolve", "localhost:7682:127.0.0.1", "https://localhost:7682/");
         assertEquals(0, r.status(), r.out());
         assertTrue(r.out().endsWith("\n200") && r.out().contains("lws4j"), r.out());
         assertTrue(rt.logText(0).contains("vhost localhost: generated a self-signed EC P-256 certificate"), "no log line");
         assertEquals("O = lws4j self-signed, CN = localhost",
-                subject(DistRun.run(CMD, "", "openssl", "s_client", "-connect", "127.0.0.1:7682", "-servername", "localhost")));
+                subject(Command.run(CMD, "", "openssl", "s_client", "-connect", "127.0.0.1:7682", "-servername", "localhost")));
     }
 
     @Test
@@ -215,9 +193,9 @@ class TlsIT {
         assertEquals("O = lws4j self-signed, CN = c.test", subject(sClient(null, "-servername", "c.test")));
         assertEquals("CN = a.test", subject(sClient(null, "-servername", "unknown.example")), "unknown name: first vhost");
         assertEquals("CN = a.test", subject(sClient(null, "-noservername")), "no SNI: first vhost");
-        DistRun.Run rsa = sClient(null, "-servername", "b.test", "-tls1_2");
+        Command.Run rsa = sClient(null, "-servername", "b.test", "-tls1_2");
         assertTrue(rsa.out().contains("Cipher is ECDHE-RSA-"), rsa.out());
-        DistRun.Run verified = sClient(null, "-servername", "a.test", "-CAfile", pki.resolve("ca.pem").toString(),
+        Command.Run verified = sClient(null, "-servername", "a.test", "-CAfile", pki.resolve("ca.pem").toString(),
                 "-verify_hostname", "a.test", "-verify_return_error");
         assertTrue(verified.out().contains("Verify return code: 0 (ok)"), verified.out());
     }
@@ -226,15 +204,15 @@ class TlsIT {
     @Order(3)
     void httpsWithCurlResolve() throws Exception {
         for (String v : List.of("a.test", "b.test")) {
-            DistRun.Run r = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", v + ":" + tlsPort + ":127.0.0.1",
+            Command.Run r = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", v + ":" + tlsPort + ":127.0.0.1",
                     "https://" + v + ":" + tlsPort + "/");
             assertEquals(0, r.status(), r.out());
             assertEquals("<h1>" + v + "</h1>\n\n200", r.out());
         }
-        DistRun.Run c = curl("--cacert", rt.home.resolve("conf/it-c.crt.pem").toString(), "--resolve",
+        Command.Run c = curl("--cacert", rt.home.resolve("conf/it-c.crt.pem").toString(), "--resolve",
                 "c.test:" + tlsPort + ":127.0.0.1", "https://c.test:" + tlsPort + "/");
         assertEquals("<h1>c.test</h1>\n\n200", c.out(), "the generated certificate, under conf/ (a relative name)");
-        DistRun.Run http11 = curl("-k", "-v", "--resolve", "a.test:" + tlsPort + ":127.0.0.1", "https://a.test:" + tlsPort + "/");
+        Command.Run http11 = curl("-k", "-v", "--resolve", "a.test:" + tlsPort + ":127.0.0.1", "https://a.test:" + tlsPort + "/");
         assertTrue(http11.out().contains("ALPN: server accepted http/1.1") || http11.out().contains("ALPN, server accepted to use http/1.1"),
                 http11.out());
     }
@@ -273,23 +251,23 @@ class TlsIT {
     @Test
     @Order(5)
     void suitesOutsideTheCipherListAreRefused() throws Exception {
-        DistRun.Run ok = sClient(null, "-servername", "a.test", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        Command.Run ok = sClient(null, "-servername", "a.test", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         assertTrue(ok.out().contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), ok.out());
         for (String outside : List.of("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "AES128-GCM-SHA256")) {
-            DistRun.Run r = sClient(null, "-servername", "a.test", "-tls1_2", "-cipher", outside);
+            Command.Run r = sClient(null, "-servername", "a.test", "-tls1_2", "-cipher", outside);
             assertNotEquals(0, r.status(), outside + " was accepted:\n" + r.out());
             assertTrue(r.out().contains("Cipher is (NONE)") && !r.out().contains("Cipher is " + outside), r.out());
         }
-        DistRun.Run tls11 = sClient(null, "-servername", "a.test", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0");
+        Command.Run tls11 = sClient(null, "-servername", "a.test", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0");
         assertNotEquals(0, tls11.status(), "TLS 1.1 accepted:\n" + tls11.out());
     }
 
     @Test
     @Order(6)
     void ecdhCurveSetsTheKeyExchangeGroup() throws Exception {
-        DistRun.Run r = sClient(null, "-servername", "a.test");
+        Command.Run r = sClient(null, "-servername", "a.test");
         assertTrue(r.out().contains("Server Temp Key: ECDH, secp384r1"), r.out());
-        DistRun.Run x = sClient(null, "-servername", "a.test", "-groups", "X25519");
+        Command.Run x = sClient(null, "-servername", "a.test", "-groups", "X25519");
         assertTrue(x.out().contains("Server Temp Key: X25519"), x.out());
     }
 
@@ -378,10 +356,10 @@ class TlsIT {
     @Test
     @Order(8)
     void hostHeaderNamingAnotherVhostThanSniIs421() throws Exception {
-        DistRun.Run r = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", "a.test:" + tlsPort + ":127.0.0.1",
+        Command.Run r = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", "a.test:" + tlsPort + ":127.0.0.1",
                 "-H", "Host: b.test", "https://a.test:" + tlsPort + "/");
         assertTrue(r.out().endsWith("\n421"), r.out());
-        DistRun.Run same = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", "a.test:" + tlsPort + ":127.0.0.1",
+        Command.Run same = curl("--cacert", pki.resolve("ca.pem").toString(), "--resolve", "a.test:" + tlsPort + ":127.0.0.1",
                 "-H", "Host: a.test:" + tlsPort, "https://a.test:" + tlsPort + "/");
         assertTrue(same.out().endsWith("\n200"), same.out());
     }
@@ -389,10 +367,10 @@ class TlsIT {
     @Test
     @Order(9)
     void redirectHttpSendsPlainRequestsToTheTlsTwin() throws Exception {
-        DistRun.Run r = curl("-i", "-H", "Host: a.test", "http://127.0.0.1:" + plainPort + "/some/page?x=1");
+        Command.Run r = curl("-i", "-H", "Host: a.test", "http://127.0.0.1:" + plainPort + "/some/page?x=1");
         assertTrue(r.out().startsWith("HTTP/1.1 301"), r.out());
         assertTrue(r.out().contains("ocation: https://a.test:" + tlsPort + "/some/page?x=1\r\n"), r.out());
-        DistRun.Run plain = curl("-H", "Host: plain.test", "http://127.0.0.1:" + plainPort + "/");
+        Command.Run plain = curl("-H", "Host: plain.test", "http://127.0.0.1:" + plainPort + "/");
         assertEquals("<h1>plain.test</h1>\n\n200", plain.out());
     }
 
@@ -400,7 +378,7 @@ class TlsIT {
     @Order(10)
     void renegotiationIsRefused() throws Exception {
         // "R" on a line of its own asks openssl s_client to renegotiate (TLS 1.2)
-        DistRun.Run r = DistRun.run(CMD, "R\n", "sh", "-c", "(sleep 1; echo R; sleep 2) | openssl s_client -connect 127.0.0.1:"
+        Command.Run r = Command.run(CMD, "R\n", "sh", "-c", "(sleep 1; echo R; sleep 2) | openssl s_client -connect 127.0.0.1:"
                 + tlsPort + " -servername a.test -tls1_2 -legacy_renegotiation");
         assertTrue(r.out().contains("RENEGOTIATING"), r.out());
         assertTrue(r.out().contains("no renegotiation") || r.out().contains("alert") || r.out().contains("errno"),

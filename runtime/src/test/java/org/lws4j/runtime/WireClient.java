@@ -48,7 +48,7 @@ final class WireClient implements Closeable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
-        socket.connect(new InetSocketAddress(RuntimeHome.HOST, port), 5000);
+        socket.connect(new InetSocketAddress(DistRun.HOST, port), 5000);
         socket.setSoTimeout(30_000);
         in = new BufferedInputStream(socket.getInputStream(), 8192);
         out = socket.getOutputStream();

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,21 +25,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,32 +66,19 @@ class ZipIT {
     static Map<String, byte[]> entries;
 
     @RegisterExtension
-    static final TestWatcher DUMP_LOG_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (rt != null) {
-                rt.failed(context.getDisplayName() + " failed");
-            }
-        }
-    };
+    static final DistRun.Watch WATCH = new DistRun.Watch(() -> rt);
 
     @BeforeAll
     static void start() throws Exception {
-        DistRun.requireTool("curl", "--version");
+        Command.requireTool("curl", "--version");
         DistRun.assertPortFree(7681);
         DistRun.assertPortFree(7682);
-        port = DistRun.freePorts(1).get(0);
         rt = DistRun.copy("zip-it");
+        port = rt.port;
 
         // vfs-zip into deploy/, where FileInstall installs it and a delete uninstalls it
-        Path inBundle;
-        try (Stream<Path> s = Files.list(rt.home.resolve("bundle"))) {
-            inBundle = s.filter(p -> p.getFileName().toString().startsWith("org.lws4j.vfs-zip-")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no org.lws4j.vfs-zip jar in the distribution's bundle/"));
-        }
         vfsJar = rt.home.resolve("it-vfs-zip.jar.keep");
-        Files.copy(inBundle, vfsJar);
-        Files.move(inBundle, rt.home.resolve("deploy").resolve(VFS_JAR));
+        Files.copy(rt.toDeploy("org.lws4j.vfs-zip-", VFS_JAR), vfsJar);
 
         www = Files.createDirectories(rt.home.resolve("it-www"));
         curlDir = Files.createDirectories(rt.home.resolve("it-curl"));
@@ -127,24 +109,12 @@ class ZipIT {
                   ]
                 }
                 """.formatted(port, www);
-        Files.writeString(rt.home.resolve("conf/conf.d/zip-it.json"), json);
+        rt.config("zip-it.json", json);
         rt.start();
-        try {
-            rt.await("GET /book/index.html to answer 200 (vfs-zip installed from deploy/)", DistRun.BOOT_TIMEOUT, () -> {
-                Fetch f = tryGet("/book/index.html");
-                return f != null && f.status() == 200 ? Optional.of(true) : Optional.empty();
-            });
-        } catch (AssertionError e) {
-            rt.failed("start failed");
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (rt != null) {
-            rt.close();
-        }
+        rt.await("GET /book/index.html to answer 200 (vfs-zip installed from deploy/)", DistRun.BOOT_TIMEOUT, () -> {
+            Fetch f = tryGet("/book/index.html");
+            return f != null && f.status() == 200 ? Optional.of(true) : Optional.empty();
+        });
     }
 
     /** evil.zip (names that must never be served), truncated.zip, garbage.zip and damaged.zip (bad entry data). */
@@ -286,7 +256,7 @@ class ZipIT {
             assertArrayEquals(entries.get("index.html"), next.body());
         }
         // two requests on one connection: the failing one first
-        DistRun.Run r = DistRun.run(CMD, null, "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-o", "/dev/null",
+        Command.Run r = Command.run(CMD, null, "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-o", "/dev/null",
                 "-w", "%{http_code} %{num_connects}\n", url("/truncated.zip/index.html"), url("/book/css/book.css"));
         assertTrue(r.out().contains("500") && r.out().contains("200 "), r.out());
         assertTrue(rt.logText(0).contains("truncated.zip"), "the failure is logged with the zip's name");
@@ -295,12 +265,12 @@ class ZipIT {
     @Test
     @Order(7)
     void theDemoSiteServesTheBookAtZiptest() throws Exception {
-        DistRun.Run r = DistRun.run(CMD, null, "curl", "-sS", "--max-time", "10", "--compressed", "http://127.0.0.1:7681/ziptest/");
+        Command.Run r = Command.run(CMD, null, "curl", "-sS", "--max-time", "10", "--compressed", "http://127.0.0.1:7681/ziptest/");
         assertTrue(r.out().contains("<h1>The Gateway on Harbour Street</h1>"), r.out());
-        DistRun.Run redirect = DistRun.run(CMD, null, "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-w",
+        Command.Run redirect = Command.run(CMD, null, "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-w",
                 "%{http_code} %{redirect_url}", "http://127.0.0.1:7681/ziptest");
         assertEquals("301 http://127.0.0.1:7681/ziptest/", redirect.out().trim());
-        DistRun.Run index = DistRun.run(CMD, null, "curl", "-sS", "--max-time", "10", "http://127.0.0.1:7681/");
+        Command.Run index = Command.run(CMD, null, "curl", "-sS", "--max-time", "10", "http://127.0.0.1:7681/");
         assertTrue(index.out().contains("href=\"/ziptest/\""), "the demo index links to /ziptest/");
     }
 
@@ -357,9 +327,7 @@ class ZipIT {
         assertArrayEquals(Files.readAllBytes(book), get("/book.zip").body(), "plain files are served as before");
         assertTrue(rt.logText(0).contains("a file ops layer went away"));
 
-        Path staged = rt.home.resolve(VFS_JAR + ".tmp");
-        Files.copy(vfsJar, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE);
+        rt.deploy(vfsJar, VFS_JAR);
         rt.await("GET /book/index.html to answer 200 with vfs-zip back", DistRun.STEP_TIMEOUT, () -> {
             Fetch f = tryGet("/book/index.html");
             return f != null && f.status() == 200 ? Optional.of(true) : Optional.empty();
@@ -391,7 +359,7 @@ class ZipIT {
                 body.toString(), "-w", "%{http_code}"));
         cmd.addAll(List.of(args));
         cmd.add(url(path));
-        DistRun.Run r = DistRun.run(CMD, null, cmd.toArray(new String[0]));
+        Command.Run r = Command.run(CMD, null, cmd.toArray(new String[0]));
         if (r.status() != 0) {
             throw new IOException("curl " + path + " failed (" + r.status() + "): " + r.out());
         }
