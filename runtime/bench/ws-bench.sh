@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): WebSocket throughput and idle memory of the built runtime, driven by
-# WsBench.java (a dependency-free NIO client in this folder). Prints one line per measurement.
+# WsBench.java and BenchWs.java (a dependency-free NIO client in this folder, compiled here with
+# javac). Prints one line per measurement.
 #
 #   runtime/bench/ws-bench.sh [mirror-clients] [mirror-seconds] [idle-connections]
 #
@@ -29,6 +30,10 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle + 512)) ]; th
   echo "fd limit $(ulimit -n) is too low for $idle connections" >&2; exit 1
 fi
 
+# the client, compiled once for both measurements
+classes=$(mktemp -d)
+javac -d "$classes" "$here/WsBench.java" "$here/BenchWs.java"
+
 work=""
 pid=""
 cleanup() {
@@ -38,7 +43,7 @@ cleanup() {
   if [ -n "$work" ]; then rm -rf "$work"; fi
   pid=""; work=""
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$classes"' EXIT
 
 # start_server <count-threads>: a fresh copy of the runtime; sets work and pid (the java process)
 start_server() {
@@ -81,7 +86,7 @@ load() { awk '{print $1}' /proc/loadavg; }
 for threads in 1 2; do
   start_server "$threads"
   l=$(load)
-  out=$(java "$here/WsBench.java" mirror "$port" "$clients" "$secs")
+  out=$(java -cp "$classes" WsBench mirror "$port" "$clients" "$secs")
   echo "count-threads=$threads  $out  (load before: $l)"
   cleanup
 done
@@ -90,7 +95,7 @@ done
 start_server 1
 sleep 2
 read -r used0 live0 <<<"$(heap)"
-java "$here/WsBench.java" idle "$port" "$idle" lws-echo "$work/trigger" 900 < /dev/null > "$work/idle.log" 2>&1 &
+java -cp "$classes" WsBench idle "$port" "$idle" lws-echo "$work/trigger" 900 < /dev/null > "$work/idle.log" 2>&1 &
 cpid=$!
 for _ in $(seq 1 1500); do
   grep -q '^ready' "$work/idle.log" && break
