@@ -202,6 +202,72 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         }
     }
 
+    /**
+     * Serves {@code next} in place of the vhost {@code current} made, as one change (a live
+     * configuration edit): the new vhost binds its protocols, then takes the old one's place
+     * behind the same listen socket (nothing is closed or re-opened when the address stays; on a
+     * new address the new socket listens before the old one closes); then the old vhost's
+     * bindings end (their WebSockets get 1001 and reconnect to the new one). HTTP connections are
+     * not closed: their next request is routed to the new vhost. On failure nothing has changed
+     * and the old vhost keeps serving.
+     *
+     * @return null when done, else why not
+     */
+    public String replaceVhost(VhostConfig current, VhostConfig next) {
+        synchronized (changes) {
+            if (stopped) {
+                return "the context is stopping";
+            }
+            VhostImpl old = null;
+            for (VhostImpl v : vhosts) {
+                if (v.port() == current.port() && v.name().equalsIgnoreCase(current.name())) {
+                    old = v;
+                }
+            }
+            if (old == null) {
+                return "vhost " + current.name() + " on port " + current.port() + " is not served";
+            }
+            for (VhostImpl v : vhosts) {
+                if (v != old && v.port() == next.port() && v.name().equalsIgnoreCase(next.name())) {
+                    return "port " + next.port() + " already has a vhost named " + next.name() + " (from "
+                            + v.config().source() + ")";
+                }
+            }
+            VhostImpl v = new VhostImpl(this, next);
+            binder.bindAll(v);
+            String err = null;
+            if (old.port() > 0 && next.port() > 0) {
+                err = listeners.swap(old, v);
+            } else if (next.port() > 0) {
+                err = listeners.join(v);
+            }
+            if (err != null) {
+                binder.retireAll(v);
+                return err;
+            }
+            if (old.port() > 0 && next.port() <= 0) {
+                listeners.leave(old);
+            }
+            vhosts.set(vhosts.indexOf(old), v);
+            binder.retireAll(old);
+            log.notice("vhost %s on port %d (%s) re-applied: %d mount(s), protocols %s", v.name(), v.port(),
+                    next.source(), next.mounts().size(), v.protocolNames());
+            return null;
+        }
+    }
+
+    /** Listeners are bound from now on but accept nothing until {@link #startAccepting()}. */
+    public void holdAccepting() {
+        listeners.holdAccepting();
+    }
+
+    /** Listeners accept from now on (a server that held them at start is ready). */
+    public void startAccepting() {
+        if (listeners.startAccepting()) {
+            log.notice("accepting connections on %s", String.join(", ", listening()));
+        }
+    }
+
     /** Removes the vhost named {@code name} on {@code port}, closing its connections. */
     public boolean removeVhost(String name, int port) {
         synchronized (changes) {

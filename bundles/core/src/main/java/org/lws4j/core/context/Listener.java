@@ -52,9 +52,16 @@ final class Listener implements Selectable {
         }
     }
 
-    /** On thread 0. */
-    void register() throws IOException {
-        key = ssc.register(pt.selector(), SelectionKey.OP_ACCEPT, this);
+    /** On thread 0: joins the loop, accepting now or only after {@link #acceptNow()}. */
+    void register(boolean accept) throws IOException {
+        key = ssc.register(pt.selector(), accept ? SelectionKey.OP_ACCEPT : 0, this);
+    }
+
+    /** On thread 0: starts accepting (connections made before wait in the backlog until now). */
+    void acceptNow() {
+        if (key != null && key.isValid()) {
+            key.interestOps(SelectionKey.OP_ACCEPT);
+        }
     }
 
     @Override
@@ -109,16 +116,22 @@ final class Listener implements Selectable {
         return vhosts;
     }
 
-    /** On thread 0. */
+    /**
+     * On thread 0. The port is free when this returns: a channel registered with a selector is
+     * closed for real only once the selector has dropped its cancelled key, at its next
+     * selection, so this runs one at once (what it finds ready stays in the selected set for
+     * the loop's next turn).
+     */
     void close() {
-        if (key != null) {
-            key.cancel();
-        }
         pt.timers().cancel(resumeAccept);
         try {
             ssc.close();
         } catch (IOException ignored) {
             // already unusable
+        }
+        if (key != null) {
+            key.cancel();
+            pt.flushCancelledKeys();
         }
     }
 

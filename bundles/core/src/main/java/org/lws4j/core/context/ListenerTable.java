@@ -34,6 +34,8 @@ final class ListenerTable {
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     private volatile TlsProvider tlsProvider;
     private volatile Path configDir;
+    /** Whether listeners accept connections; false while the server holds them at start. */
+    private volatile boolean accepting = true;
 
     ListenerTable(ContextImpl ctx, ServiceThread pt0, Steps steps, Log log) {
         this.ctx = ctx;
@@ -51,27 +53,49 @@ final class ListenerTable {
             return "interface " + v.iface() + ": " + e.getMessage();
         }
         String err = steps.on(pt0, () -> joinOnThread(v, addr));
-        if (err == null && v.isSecure()) {
-            refreshTls();
-        }
         return err == null ? null : "cannot listen on " + addr + ": " + err;
     }
 
     void leave(VhostImpl v) {
         steps.on(pt0, () -> {
-            for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
-                Listener l = it.next().getValue();
-                if (l.vhosts().remove(v) && l.vhosts().isEmpty()) {
-                    l.close();
-                    it.remove();
-                    log.notice("stopped listening on %s", l.address());
-                }
-            }
+            leaveOnThread(v);
             return null;
         });
-        if (v.isSecure()) {
-            refreshTls();
+    }
+
+    /**
+     * Puts {@code next} where {@code old} is served, as one change: on the same address and port the
+     * listener is kept and {@code next} takes {@code old}'s place in it (a TLS port gets a server side
+     * for its new vhost list first); on another address {@code next} listens before {@code old}
+     * stops. Null when done; else why not, and nothing has changed: {@code old} still serves.
+     */
+    String swap(VhostImpl old, VhostImpl next) {
+        InetSocketAddress addr;
+        try {
+            addr = listenAddress(next.iface(), next.port());
+        } catch (IOException e) {
+            return "interface " + next.iface() + ": " + e.getMessage();
         }
+        String err = steps.on(pt0, () -> {
+            Listener l = listeners.get(addr);
+            int at = l == null ? -1 : l.vhosts().indexOf(old);
+            if (at < 0 || l.isTls() != next.isSecure()) {
+                String e = joinOnThread(next, addr);
+                if (e == null) {
+                    leaveOnThread(old);
+                }
+                return e;
+            }
+            List<VhostImpl> after = new ArrayList<>(l.vhosts());
+            after.set(at, next);
+            String tlsErr = l.isTls() ? tlsFor(l, after) : null;
+            if (tlsErr != null) {
+                return tlsErr;
+            }
+            l.vhosts().set(at, next);
+            return null;
+        });
+        return err == null ? null : "cannot listen on " + addr + ": " + err;
     }
 
     private String joinOnThread(VhostImpl v, InetSocketAddress addr) {
@@ -79,21 +103,89 @@ final class ListenerTable {
         if (l != null && l.isTls() != v.isSecure()) {
             return "the port already serves " + (l.isTls() ? "TLS" : "plain HTTP") + " for other vhosts";
         }
-        if (l == null) {
-            try {
-                l = new Listener(ctx, pt0, addr, v.isSecure());
-                l.register();
-            } catch (IOException e) {
-                if (l != null) {
-                    l.close();
+        if (l != null) {
+            if (l.isTls()) {
+                List<VhostImpl> after = new ArrayList<>(l.vhosts());
+                after.add(v);
+                String tlsErr = tlsFor(l, after);
+                if (tlsErr != null) {
+                    return tlsErr;
                 }
-                return e.getMessage() == null ? e.toString() : e.getMessage();
             }
-            listeners.put(addr, l);
-            log.notice("listening on %s%s", addr, l.isTls() ? " (TLS)" : "");
+            l.vhosts().add(v);
+            return null;
+        }
+        try {
+            l = new Listener(ctx, pt0, addr, v.isSecure());
+        } catch (IOException e) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        if (l.isTls()) {
+            String tlsErr = tlsFor(l, List.of(v));
+            if (tlsErr != null) {
+                l.close();
+                return tlsErr;
+            }
+        }
+        try {
+            l.register(accepting);
+        } catch (IOException e) {
+            l.close();
+            return e.getMessage() == null ? e.toString() : e.getMessage();
         }
         l.vhosts().add(v);
+        listeners.put(addr, l);
+        log.notice("listening on %s%s", addr, l.isTls() ? " (TLS)" : "");
+        if (l.isTls() && tlsProvider == null) {
+            log.notice("TLS port %s waits for a TLS provider (the lws4j tls bundle)", addr);
+        }
         return null;
+    }
+
+    private void leaveOnThread(VhostImpl v) {
+        for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            Listener l = it.next().getValue();
+            if (!l.vhosts().remove(v)) {
+                continue;
+            }
+            if (l.vhosts().isEmpty()) {
+                l.close();
+                it.remove();
+                log.notice("stopped listening on %s", l.address());
+            } else if (l.isTls()) {
+                String err = tlsFor(l, l.vhosts());
+                if (err != null) {
+                    log.err("TLS port %s cannot serve: %s", l.address(), err);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts accepting on every listener, and on those opened from now on. Until then listeners
+     * are bound (so a vhost that cannot have its port is refused at once) but accept nothing:
+     * connections wait in the kernel's backlog until the server is ready. On thread 0.
+     */
+    boolean startAccepting() {
+        Boolean changed = steps.on(pt0, () -> {
+            if (accepting) {
+                return false;
+            }
+            accepting = true;
+            for (Listener l : listeners.values()) {
+                l.acceptNow();
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(changed);
+    }
+
+    /** Listeners opened from now on accept nothing until {@link #startAccepting()}. */
+    void holdAccepting() {
+        steps.on(pt0, () -> {
+            accepting = false;
+            return null;
+        });
     }
 
     /** Every address listened on now, with "(TLS)" after TLS ones. */
@@ -155,43 +247,55 @@ final class ListenerTable {
 
     void setTlsProvider(TlsProvider p) {
         tlsProvider = p;
-        refreshTls();
-    }
-
-    /** Gives every TLS port a server side from the provider, or the reason it has none. */
-    private void refreshTls() {
-        TlsProvider p = tlsProvider;
-        List<Listener> tls = steps.on(pt0, () -> {
-            List<Listener> l = new ArrayList<>();
-            for (Listener x : listeners.values()) {
-                if (x.isTls()) {
-                    l.add(x);
+        steps.on(pt0, () -> {
+            for (Listener l : listeners.values()) {
+                if (!l.isTls()) {
+                    continue;
                 }
-            }
-            return l;
-        });
-        for (Listener l : tls == null ? List.<Listener>of() : tls) {
-            if (p == null) {
                 boolean hadOne = l.tlsServer() != null;
-                l.setTls(null, NO_PROVIDER);
-                if (hadOne) {
+                String err = tlsFor(l, l.vhosts());
+                if (err == null) {
+                    continue;
+                }
+                if (p != null) {
+                    // never keep a server side made by a provider that is gone
+                    l.setTls(null, err);
+                    log.err("TLS port %s cannot serve: %s", l.address(), err);
+                } else if (hadOne) {
                     log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
                 } else {
                     log.notice("TLS port %s waits for a TLS provider (the lws4j tls bundle)", l.address());
                 }
-                continue;
             }
-            List<TlsProvider.VhostTls> specs = new ArrayList<>();
-            for (VhostImpl v : l.vhosts()) {
-                specs.add(new TlsProvider.VhostTls(v.name(), resolvedTlsOptions(v)));
-            }
-            try {
-                l.setTls(p.server(specs), null);
-                log.notice("TLS on %s for %s", l.address(), specs.stream().map(TlsProvider.VhostTls::name).toList());
-            } catch (TlsConfigException | RuntimeException e) {
+            return null;
+        });
+    }
+
+    /**
+     * Gives TLS listener {@code l} a server side for {@code vhosts} from the provider: null when
+     * done, or when there is no provider (the port then waits for one, and says why to whoever
+     * connects); else why the provider refused, and {@code l} keeps the server side it had,
+     * except with no provider at all.
+     */
+    private String tlsFor(Listener l, List<VhostImpl> vhosts) {
+        TlsProvider p = tlsProvider;
+        if (p == null) {
+            l.setTls(null, NO_PROVIDER);
+            return null;
+        }
+        List<TlsProvider.VhostTls> specs = new ArrayList<>();
+        for (VhostImpl v : vhosts) {
+            specs.add(new TlsProvider.VhostTls(v.name(), resolvedTlsOptions(v)));
+        }
+        try {
+            l.setTls(p.server(specs), null);
+            log.notice("TLS on %s for %s", l.address(), specs.stream().map(TlsProvider.VhostTls::name).toList());
+            return null;
+        } catch (TlsConfigException | RuntimeException e) {
+            if (l.tlsServer() == null) {
                 l.setTls(null, e.getMessage());
-                log.err("TLS port %s cannot serve: %s", l.address(), e.getMessage());
             }
+            return "TLS: " + e.getMessage();
         }
     }
 

@@ -47,8 +47,14 @@ final class FileResponses {
             FileOrigin.Container c = (FileOrigin.Container) r;
             path = c.opsPath(mount.defaultDocument());
             if (vhost.noLayerFor(path)) {
-                // nothing installed opens this kind of file as a folder: there is no such file
-                h.refuse(404, "no file ops layer opens " + c.file().getFileName() + " as a container");
+                if (vhost.layerMissing(mount, c.file(), path)) {
+                    // its plug-in is away (a bundle update, or not installed yet): as for a
+                    // callback mount whose protocol is away
+                    h.unavailable("no file ops layer opens " + c.file().getFileName() + " now");
+                } else {
+                    // nothing here ever opened this kind of file as a folder: there is no such file
+                    h.refuse(404, "no file ops layer opens " + c.file().getFileName() + " as a container");
+                }
                 return;
             }
         } else {

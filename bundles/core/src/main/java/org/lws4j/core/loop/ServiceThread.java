@@ -150,7 +150,8 @@ public final class ServiceThread implements Runnable {
                 n = selector.select(wait);
             }
             wakeupPending.set(false);
-            if (n > 0) {
+            // keys may also wait from a selection made outside the turn (flushCancelledKeys)
+            if (n > 0 || !selector.selectedKeys().isEmpty()) {
                 handled += dispatchSelected();
             }
         } catch (IOException | RuntimeException e) {
@@ -203,6 +204,21 @@ public final class ServiceThread implements Runnable {
         } catch (Throwable t) {
             log.err("service thread %d: task failed: %s", index, t);
         }
+    }
+
+    /**
+     * Drops the keys cancelled since the last selection now, which closes for real the channels
+     * closed while registered (a listen socket's port is free only then). Owner thread only.
+     */
+    public void flushCancelledKeys() {
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            log.warn("service thread %d: selectNow failed: %s", index, e);
+        }
+        // the selection took any pending wakeup with it: let the next post wake the selector again
+        // (tasks posted meanwhile are in the queue, which the loop reads before it selects)
+        wakeupPending.set(false);
     }
 
     /** Runs {@code task} on this loop soon. Thread-safe; wakes the selector when needed. */

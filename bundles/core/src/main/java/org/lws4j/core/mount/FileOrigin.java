@@ -150,7 +150,8 @@ public final class FileOrigin {
         return new Found(real, attrs);
     }
 
-    private Path root() {
+    /** The origin's real path (a directory, or the container file itself); null while it does not exist. */
+    public Path root() {
         Path r = root;
         if (r == null) {
             try {

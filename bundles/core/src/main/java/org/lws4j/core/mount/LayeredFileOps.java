@@ -23,6 +23,8 @@ public final class LayeredFileOps implements FileOps {
 
     private final List<Layer> layers;
     private final FileOps platform;
+    /** Every signature a layer has served in this context, present or not now. */
+    private final Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LayeredFileOps() {
         this(new CopyOnWriteArrayList<>(), PlatformFileOps.INSTANCE);
@@ -34,6 +36,7 @@ public final class LayeredFileOps implements FileOps {
     }
 
     public synchronized void add(String signature, FileOps ops, int ranking, long serviceId) {
+        known.add(signature);
         List<Layer> l = new ArrayList<>(layers);
         l.add(new Layer(signature, ops, ranking, serviceId));
         l.sort((a, b) -> a.ranking() != b.ranking() ? Integer.compare(b.ranking(), a.ranking())
@@ -50,6 +53,19 @@ public final class LayeredFileOps implements FileOps {
     public boolean handles(String path) {
         for (Layer l : layers) {
             if (path.contains(l.signature())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when {@code path} holds the signature of a layer that served here before and is gone
+     * now (its bundle is being updated or was removed): a plug-in is missing, not the file.
+     */
+    public boolean missingLayer(String path) {
+        for (String sig : known) {
+            if (path.contains(sig)) {
                 return true;
             }
         }

@@ -8,7 +8,6 @@ import org.lws4j.api.Log;
 import org.lws4j.core.config.ConfigProblem;
 import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
-import org.lws4j.core.vhost.VhostImpl;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,10 +24,11 @@ import org.osgi.service.metatype.annotations.Designate;
  *
  * <p>A configuration with any problem is not applied: every problem is logged with the file and
  * key, and the vhost keeps the last good configuration it had (a new one is not served until it is
- * fixed). A good change re-applies the vhost live: the old one is removed (its connections closed,
- * WebSockets with 1001) and the new one added; if the new one cannot be added (its port is taken,
- * another vhost has its name and port) the old one is put back. An unchanged configuration (a file
- * touched) changes nothing. Deleting the configuration removes the vhost.
+ * fixed). A good change re-applies the vhost live as one swap ({@link ContextImpl#replaceVhost}):
+ * the listen socket stays when the address does, HTTP connections go on, WebSockets of the old
+ * vhost get 1001; if the new one cannot be served (its port is taken, another vhost has its name
+ * and port, its TLS setup fails) the old one keeps serving, untouched. An unchanged configuration
+ * (a file touched) changes nothing. Deleting the configuration removes the vhost.
  *
  * <p>DS calls activate, modified and deactivate of one instance one at a time, so no lock.
  */
@@ -89,27 +89,22 @@ public final class ConfiguredVhost {
         if (next.equals(applied)) {
             return;
         }
-        VhostConfig previous = applied;
-        if (previous != null) {
-            ctx.removeVhost(previous.name(), previous.port());
-            applied = null;
-        }
-        VhostImpl added = ctx.addVhost(next);
-        if (added != null) {
-            applied = next;
-            log.notice("%s: vhost %s on port %d %s", source, next.name(), next.port(),
-                    previous == null ? "added" : "re-applied");
+        if (applied == null) {
+            if (ctx.addVhost(next) != null) {
+                applied = next;
+                log.notice("%s: vhost %s on port %d added", source, next.name(), next.port());
+            } else {
+                log.err("%s: vhost %s on port %d could not be added (see above)", source, next.name(), next.port());
+            }
             return;
         }
-        if (previous == null) {
-            log.err("%s: vhost %s on port %d could not be added (see above)", source, next.name(), next.port());
-        } else if (ctx.addVhost(previous) != null) {
-            applied = previous;
-            log.err("%s: the new configuration could not be applied (see above); vhost %s on port %d keeps its"
-                    + " last good configuration", source, previous.name(), previous.port());
+        String err = ctx.replaceVhost(applied, next);
+        if (err == null) {
+            applied = next;
+            log.notice("%s: vhost %s on port %d re-applied", source, next.name(), next.port());
         } else {
-            log.err("%s: neither the new nor the last good configuration could be applied; vhost %s is not served",
-                    source, previous.name());
+            log.err("%s: the new configuration could not be applied: %s; vhost %s on port %d keeps its last good"
+                    + " configuration", source, err, applied.name(), applied.port());
         }
     }
 

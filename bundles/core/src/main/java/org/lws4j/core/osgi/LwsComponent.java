@@ -105,6 +105,10 @@ public final class LwsComponent {
             c.setConfigDir(Path.of(base));
         }
         c.start();
+        // nothing is accepted before the framework has started every bundle installed at boot and
+        // their services are bound: a client never meets a TLS port without its provider or a zip
+        // mount without its file ops (connections made meanwhile wait in the listen backlog)
+        c.holdAccepting();
         for (VhostConfig vc : cfg.vhosts()) {
             c.addVhost(vc);
         }
@@ -143,13 +147,19 @@ public final class LwsComponent {
         readyWhenStarted(bc, c);
     }
 
-    /** Writes the ready file once the framework has started every bundle (so bundle vhosts are up too). */
+    /**
+     * Once the framework has started every bundle (so bundle vhosts are up and the boot bundles'
+     * services bound): starts accepting, then writes the ready file ("ready" and the addresses
+     * listened on) for {@code bin/lws4j start}. A core started into a running framework (Karaf
+     * feature, live install) accepts at once.
+     */
     private void readyWhenStarted(BundleContext bc, ContextImpl c) {
-        String file = bc.getProperty(READY_FILE_PROPERTY);
-        if (file == null) {
-            return;
-        }
-        Runnable write = () -> {
+        Runnable ready = () -> {
+            c.startAccepting();
+            String file = bc.getProperty(READY_FILE_PROPERTY);
+            if (file == null) {
+                return;
+            }
             try {
                 Path p = Path.of(file);
                 Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
@@ -161,19 +171,22 @@ public final class LwsComponent {
             }
         };
         org.osgi.framework.Bundle system = bc.getBundle(0);
-        if (system.getState() == org.osgi.framework.Bundle.ACTIVE) {
-            write.run();
-            return;
-        }
-        bc.addFrameworkListener(new org.osgi.framework.FrameworkListener() {
+        org.osgi.framework.FrameworkListener onStarted = new org.osgi.framework.FrameworkListener() {
             @Override
             public void frameworkEvent(org.osgi.framework.FrameworkEvent e) {
                 if (e.getType() == org.osgi.framework.FrameworkEvent.STARTED) {
                     bc.removeFrameworkListener(this);
-                    write.run();
+                    ready.run();
                 }
             }
-        });
+        };
+        bc.addFrameworkListener(onStarted);
+        // added first, so a STARTED between the check and the listener cannot be missed; ready
+        // runs once either way (startAccepting is idempotent, the file is rewritten the same)
+        if (system.getState() == org.osgi.framework.Bundle.ACTIVE) {
+            bc.removeFrameworkListener(onStarted);
+            ready.run();
+        }
     }
 
     @Deactivate

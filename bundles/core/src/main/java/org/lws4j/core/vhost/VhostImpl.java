@@ -183,6 +183,16 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
         fileOpsOverride = ops;
     }
 
+    /**
+     * True when the path runs through a container no installed layer opens, and that is for want
+     * of a plug-in: the mount's origin is itself the container (a zip mount), or a layer for the
+     * path's kind served here before.
+     */
+    public boolean layerMissing(MountConfig m, java.nio.file.Path container, String path) {
+        FileOrigin o = fileOrigins.get(m);
+        return (o != null && container.equals(o.root())) || ctx.fileOpsLayers().missingLayer(path);
+    }
+
     /** True when the installed layers (not an override) decide, and none handles {@code path}. */
     public boolean noLayerFor(String path) {
         return fileOpsOverride == null && !ctx.fileOpsLayers().handles(path);

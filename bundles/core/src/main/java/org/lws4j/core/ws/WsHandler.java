@@ -207,8 +207,11 @@ public final class WsHandler extends RoleHandler {
             conn.closeNow("protocol closed at once on the peer's close");
             return;
         }
-        // echo the peer's code, as RFC 6455 section 5.5.1 asks
-        sendClose(code == CloseStatus.NO_STATUS ? 0 : code, "");
+        // echo the peer's code and reason (RFC 6455 section 5.5.1), as lws does: the peer's page
+        // shows what it sent; a copy, as the payload lives in the thread's read buffer
+        state = State.CLOSE_SENT;
+        ByteBuffer echo = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        sendFrame(FrameHeader.OP_CLOSE, true, echo);
         conn.closeAfterFlush("peer closed");
     }
 

@@ -123,6 +123,7 @@ class WsControlFrameSocketTest {
             Frame close = frames.get(0);
             assertEquals(FrameHeader.OP_CLOSE, close.opcode());
             assertEquals(code, close.code(), "the server echoes the code");
+            assertEquals("bye now", close.reason(), "and the reason, as lws does (its test page shows both)");
             TestProtocol echo = big.protocol("echo");
             List<Event> peer = echo.await(tag, Reason.WS_PEER_INITIATED_CLOSE, 1);
             assertArrayEquals(closePayload(code, "bye now"), peer.get(0).data(), "the protocol sees the peer's Close payload");
