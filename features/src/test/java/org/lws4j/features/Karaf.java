@@ -57,6 +57,10 @@ final class Karaf {
         replaceLine(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", "sshPort = " + ssh);
         replaceLine(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", "rmiRegistryPort = " + freePort());
         replaceLine(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", "rmiServerPort = " + freePort());
+        // the test's .cfg files are the truth: FileInstall's write-back of each update, made when
+        // ConfigAdmin's asynchronous event comes, would overwrite an edit saved meanwhile (README)
+        replaceLine(etc.resolve("config.properties"), "felix.fileinstall.enableConfigSave",
+                "felix.fileinstall.enableConfigSave = false");
         Path repo = Paths.get(property("lws4j.karaf.repo"));
         // later keys win: appended after Karaf's own settings
         Files.writeString(etc.resolve("org.ops4j.pax.url.mvn.cfg"), String.join("\n", List.of("",
