@@ -75,7 +75,11 @@ public final class ConfigLoader {
             Map.entry("fd-limit-per-thread", new Range(0, INT_MAX)),
             Map.entry("ws-pingpong-secs", new Range(0, INT_MAX)),
             Map.entry("ws-max-frame-size", new Range(1, Long.MAX_VALUE)),
-            Map.entry("ws-max-message-size", new Range(1, Long.MAX_VALUE)));
+            Map.entry("ws-max-message-size", new Range(1, Long.MAX_VALUE)),
+            Map.entry(ContextConfig.MAX_OUTPUT_BUFFER, new Range(4096, Long.MAX_VALUE)),
+            Map.entry(ContextConfig.OUTPUT_BUDGET, new Range(0, Long.MAX_VALUE)));
+    /** Checked numbers that have no field of their own: kept with the named options. */
+    private static final List<String> NUMBER_OPTIONS = List.of(ContextConfig.MAX_OUTPUT_BUFFER, ContextConfig.OUTPUT_BUDGET);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -145,6 +149,11 @@ public final class ConfigLoader {
                     case "vhosts" -> VhostReader.readAll(e.getValue(), r, vhosts);
                     default -> r.problem(e.getKey(), "unknown section, ignored (expected \"global\" or \"vhosts\")");
                 }
+            }
+        }
+        for (String k : NUMBER_OPTIONS) {
+            if (numbers.containsKey(k)) {
+                options.put(k, Long.toString(numbers.get(k)));
             }
         }
         return new LoadedConfig(context(numbers, serverString[0]).withOptions(options), vhosts, problems);

@@ -42,6 +42,43 @@ public record ContextConfig(
         long wsMaxMessageSize,
         java.util.Map<String, String> options) {
 
+    /** Named option: output one connection may have queued before its reading pauses (bytes). */
+    public static final String MAX_OUTPUT_BUFFER = "max-output-buffer";
+    /** Named option: output all connections may have queued before each adding more pauses (bytes; 0 = a quarter of the heap). */
+    public static final String OUTPUT_BUDGET = "output-budget";
+    /** Default of {@value #MAX_OUTPUT_BUFFER}: 256 KiB. */
+    public static final long DEFAULT_MAX_OUTPUT_BUFFER = 256 * 1024;
+
+    /**
+     * Output one connection may have queued (the socket not taking it) before the core stops
+     * reading from that peer, until the queue drains to half: a peer that sends and never reads
+     * (pings, pipelined requests) meets TCP back-pressure instead of growing the heap.
+     */
+    public long maxOutputBuffer() {
+        return longOption(MAX_OUTPUT_BUFFER, DEFAULT_MAX_OUTPUT_BUFFER);
+    }
+
+    /**
+     * Output all connections of the context may have queued before every connection that adds
+     * more stops reading until its own queue is empty; by default a quarter of the JVM's heap.
+     */
+    public long outputBudget() {
+        long v = longOption(OUTPUT_BUDGET, 0);
+        return v > 0 ? v : Math.max(DEFAULT_MAX_OUTPUT_BUFFER, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    private long longOption(String key, long fallback) {
+        String v = options == null ? null : options.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     /** Default for both WebSocket size limits: 64 MiB. */
     public static final long DEFAULT_WS_MAX = 64L << 20;
 

@@ -63,7 +63,10 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         int n = Math.max(1, config.countThreads());
         List<ServiceThread> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            l.add(new ServiceThread(i, log, config.maxHttpHeaderData(), config.maxHttpHeaderPool()));
+            ServiceThread pt = new ServiceThread(i, log, config.maxHttpHeaderData(), config.maxHttpHeaderPool());
+            pt.setOutputLimits(config.maxOutputBuffer(), Math.max(config.maxOutputBuffer(), config.outputBudget() / n));
+            pt.setOnDeath(t -> threadDied(pt, t));
+            l.add(pt);
         }
         this.threads = Collections.unmodifiableList(l);
         this.steps = new Steps(log);
@@ -71,6 +74,53 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.listeners = new ListenerTable(this, threads.get(0), steps, log);
         this.binder = new Binder(vhosts, threads, steps, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
+    }
+
+    /** What happens when a service loop dies: by default the process exits with {@link #EXIT_THREAD_DIED}. */
+    private volatile java.util.function.BiConsumer<Integer, Throwable> onThreadDeath = ContextImpl::exitProcess;
+
+    /** The exit status of a process whose service thread died (EX_SOFTWARE). */
+    public static final int EXIT_THREAD_DIED = 70;
+
+    /**
+     * Replaces what happens when a service thread dies of something no guard caught (an
+     * application embedding the context may want to restart it itself); the argument is the
+     * thread's index and the cause.
+     */
+    public void onThreadDeath(java.util.function.BiConsumer<Integer, Throwable> handler) {
+        this.onThreadDeath = handler;
+    }
+
+    private void threadDied(ServiceThread pt, Throwable t) {
+        if (stopped) {
+            return;
+        }
+        try {
+            log.err("service thread %d died: %s; a server without it cannot serve its connections", pt.index(), t);
+        } catch (Throwable ignored) {
+            // the log may be what failed; the exit below says it too
+        }
+        onThreadDeath.accept(pt.index(), t);
+    }
+
+    /**
+     * Ends the process with {@link #EXIT_THREAD_DIED}, so that a supervisor (systemd, the daemon
+     * script's caller) restarts it: a server whose loop is gone would accept and never answer.
+     * Shutdown hooks run on a thread of their own; if they hang, the process is halted.
+     */
+    private static void exitProcess(int index, Throwable t) {
+        System.err.println("lws4j: service thread " + index + " died (" + t + "); exiting with status " + EXIT_THREAD_DIED);
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(15_000);
+            } catch (InterruptedException ignored) {
+                // halting anyway
+            }
+            Runtime.getRuntime().halt(EXIT_THREAD_DIED);
+        }, "lws4j-halt");
+        halt.setDaemon(true);
+        halt.start();
+        new Thread(() -> System.exit(EXIT_THREAD_DIED), "lws4j-exit").start();
     }
 
     /** Starts the service threads (none for a context the application drives). */

@@ -88,15 +88,25 @@ public abstract class BodyDecoder {
         }
     }
 
+    /**
+     * RFC 9112 section 7.1, strictly, as a front proxy may read the same bytes differently: sizes
+     * in hex, optional extensions after ";" (whitespace only before one), every line ended by
+     * CRLF (a bare LF is refused), trailer fields checked as header fields are, then dropped.
+     */
     private static final class Chunked extends BodyDecoder {
-        private enum S { SIZE, EXT, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, END_LF, DONE }
+        private enum S {
+            SIZE, SIZE_WS, EXT, SIZE_LF, DATA, DATA_CR, DATA_LF,
+            TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, END_LF, DONE
+        }
 
         private static final int MAX_LINE = 4096;
+        private static final int MAX_TRAILERS = 8192;
         private final long maxBody;
         private S s = S.SIZE;
         private long chunkLeft;
         private int digits;
         private int lineBytes;
+        private int trailerBytes;
 
         Chunked(long maxBody) {
             this.maxBody = maxBody;
@@ -127,96 +137,123 @@ public abstract class BodyDecoder {
                 if (!in.hasRemaining()) {
                     return Step.NEED_MORE;
                 }
-                byte b = in.get();
+                int b = in.get() & 0xff;
                 if (++lineBytes > MAX_LINE) {
                     return error(400, "chunk size or trailer line too long");
                 }
-                switch (s) {
-                    case SIZE: {
-                        int h = RequestHead.hex((char) (b & 0xff));
-                        if (h >= 0) {
-                            if (++digits > 15) {
-                                return error(400, "chunk size too large");
-                            }
-                            chunkLeft = chunkLeft * 16 + h;
-                        } else if (digits == 0) {
-                            return error(400, "chunk size missing");
-                        } else if (b == ';' || b == ' ' || b == '\t') {
-                            s = S.EXT;
-                        } else if (b == '\r') {
-                            s = S.SIZE_LF;
-                        } else if (b == '\n') {
-                            Step st = endOfSizeLine();
-                            if (st != null) {
-                                return st;
-                            }
-                        } else {
-                            return error(400, "bad character in chunk size");
-                        }
-                        break;
-                    }
-                    case EXT:
-                        if (b == '\r') {
-                            s = S.SIZE_LF;
-                        } else if (b == '\n') {
-                            Step st = endOfSizeLine();
-                            if (st != null) {
-                                return st;
-                            }
-                        }
-                        break;
-                    case SIZE_LF: {
-                        if (b != '\n') {
-                            return error(400, "chunk size line not ended by CRLF");
-                        }
-                        Step st = endOfSizeLine();
-                        if (st != null) {
-                            return st;
-                        }
-                        break;
-                    }
-                    case DATA_CR:
-                        if (b == '\n') {
-                            s = S.SIZE;
-                            resetLine();
-                        } else if (b == '\r') {
-                            s = S.DATA_LF;
-                        } else {
-                            return error(400, "chunk data not followed by CRLF");
-                        }
-                        break;
-                    case DATA_LF:
-                        if (b != '\n') {
-                            return error(400, "chunk data not followed by CRLF");
-                        }
-                        s = S.SIZE;
-                        resetLine();
-                        break;
-                    case TRAILER_START:
-                        if (b == '\r') {
-                            s = S.END_LF;
-                        } else if (b == '\n') {
-                            s = S.DONE;
-                        } else {
-                            s = S.TRAILER;
-                        }
-                        break;
-                    case TRAILER:
-                        if (b == '\n') {
-                            s = S.TRAILER_START;
-                            resetLine();
-                        }
-                        break;
-                    case END_LF:
-                        if (b != '\n') {
-                            return error(400, "chunked body not ended by CRLF");
-                        }
-                        s = S.DONE;
-                        break;
-                    default:
-                        break;
+                Step st = byteOf(b);
+                if (st != null) {
+                    return st;
                 }
             }
+        }
+
+        /** One byte outside chunk data; null to go on, else the error. */
+        private Step byteOf(int b) {
+            if (b == '\n' && s != S.SIZE_LF && s != S.DATA_LF && s != S.TRAILER_LF && s != S.END_LF) {
+                return error(400, "bare LF in chunked framing (lines end with CRLF)");
+            }
+            switch (s) {
+                case SIZE: {
+                    int h = RequestHead.hex((char) b);
+                    if (h >= 0) {
+                        if (++digits > 15) {
+                            return error(400, "chunk size too large");
+                        }
+                        chunkLeft = chunkLeft * 16 + h;
+                    } else if (digits == 0) {
+                        return error(400, "chunk size missing");
+                    } else if (b == ';') {
+                        s = S.EXT;
+                    } else if (b == ' ' || b == '\t') {
+                        s = S.SIZE_WS;
+                    } else if (b == '\r') {
+                        s = S.SIZE_LF;
+                    } else {
+                        return error(400, "bad character in chunk size");
+                    }
+                    return null;
+                }
+                case SIZE_WS:
+                    if (b == ';') {
+                        s = S.EXT;
+                    } else if (b != ' ' && b != '\t') {
+                        return error(400, "chunk size followed by something other than an extension");
+                    }
+                    return null;
+                case EXT:
+                    if (b == '\r') {
+                        s = S.SIZE_LF;
+                    } else if (isCtl(b)) {
+                        return error(400, "control character in a chunk extension");
+                    }
+                    return null;
+                case SIZE_LF:
+                    if (b != '\n') {
+                        return error(400, "chunk size line not ended by CRLF");
+                    }
+                    return endOfSizeLine();
+                case DATA_CR:
+                    if (b != '\r') {
+                        return error(400, "chunk data not followed by CRLF");
+                    }
+                    s = S.DATA_LF;
+                    return null;
+                case DATA_LF:
+                    if (b != '\n') {
+                        return error(400, "chunk data not followed by CRLF");
+                    }
+                    s = S.SIZE;
+                    resetLine();
+                    return null;
+                case TRAILER_START:
+                    if (b == '\r') {
+                        s = S.END_LF;
+                    } else if (RequestHeadParser.isTchar((byte) b)) {
+                        s = S.TRAILER_NAME;
+                    } else {
+                        return error(400, "bad trailer field name");
+                    }
+                    return trailerByte();
+                case TRAILER_NAME:
+                    if (b == ':') {
+                        s = S.TRAILER_VALUE;
+                    } else if (!RequestHeadParser.isTchar((byte) b)) {
+                        return error(400, "bad trailer field name");
+                    }
+                    return trailerByte();
+                case TRAILER_VALUE:
+                    if (b == '\r') {
+                        s = S.TRAILER_LF;
+                    } else if (isCtl(b)) {
+                        return error(400, "control character in a trailer field");
+                    }
+                    return trailerByte();
+                case TRAILER_LF:
+                    if (b != '\n') {
+                        return error(400, "trailer field not ended by CRLF");
+                    }
+                    s = S.TRAILER_START;
+                    resetLine();
+                    return trailerByte();
+                case END_LF:
+                    if (b != '\n') {
+                        return error(400, "chunked body not ended by CRLF");
+                    }
+                    s = S.DONE;
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        private Step trailerByte() {
+            return ++trailerBytes > MAX_TRAILERS ? error(431, "trailer fields longer than " + MAX_TRAILERS + " bytes") : null;
+        }
+
+        /** A control character other than horizontal tab. */
+        private static boolean isCtl(int b) {
+            return (b < 0x20 && b != '\t') || b == 0x7f;
         }
 
         private Step endOfSizeLine() {

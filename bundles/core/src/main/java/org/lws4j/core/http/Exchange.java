@@ -12,6 +12,8 @@ final class Exchange {
     /** The request body's framing, or null when the request has none. */
     BodyDecoder body;
     boolean bodyDone;
+    /** Body bytes seen when the body's timeout was last armed; -1 while not armed. */
+    long bodyArmedAt = -1;
     boolean expectContinue;
     boolean continueSent;
 

@@ -25,10 +25,14 @@ import org.lws4j.core.vhost.VhostImpl;
  * redirects, errors) or by a protocol's HTTP callbacks. Keep-alive and pipelining: the next
  * request is read only after the current response is complete and its output has drained.
  */
-public final class HttpServerHandler extends RoleHandler implements HeaderPool.Waiter {
+public final class HttpServerHandler extends RoleHandler implements HeaderPool.Holder {
     private enum Phase { IDLE, HEAD, BODY, RESPONDING }
 
     static final int RETRY_AFTER_SECS = 5;
+    /** The buffer every request head starts in; longer heads move into one of the pool's. */
+    static final int SMALL_HEAD = 1024;
+    /** Request body bytes that must arrive within each {@code timeout-secs} (a minimum rate). */
+    static final int BODY_MIN_BYTES = 1024;
     /** The most request body read and dropped after an early answer to keep the connection. */
     private static final long DRAIN_LIMIT = 64 * 1024;
 
@@ -41,6 +45,9 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     private Exchange ex;
     private int transactions;
     private boolean waitingForBuffer;
+    /** The parser's buffer is the pool's (else the connection's own small one, or a copy). */
+    private boolean pooled;
+    private long lastProgress;
     private boolean resumeWhenDrained;
     private boolean peerEof;
     private boolean completeAfterCallback;
@@ -125,19 +132,17 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     /** Returns false when reading must stop here (waiting, error, or all input taken). */
     private boolean readHead(ByteBuffer in) {
         if (!parser.hasBuffer()) {
-            byte[] ah = conn.thread().headerPool().acquire();
-            if (ah == null) {
-                if (!waitingForBuffer) {
-                    waitingForBuffer = true;
-                    conn.thread().headerPool().await(this);
-                    if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
-                        conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
-                    }
-                }
-                conn.holdRx();
-                return false;
-            }
-            parser.begin(ah);
+            // a small buffer of the connection's own first: a head that fits (most do, and a peer
+            // trickling bytes never gets further) takes nothing from the pool
+            parser.begin(new byte[Math.min(SMALL_HEAD, cfg.maxHttpHeaderData())], cfg.maxHttpHeaderData());
+            pooled = false;
+        }
+        if (waitingForBuffer) {
+            conn.holdRx();
+            return false;
+        }
+        if (in.hasRemaining()) {
+            lastProgress = System.nanoTime();
         }
         if (!parser.started() && rawFallback() && in.hasRemaining()) {
             byte first = in.get(in.position());
@@ -147,6 +152,13 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
             }
         }
         RequestHeadParser.Status st = parser.feed(in);
+        while (st == RequestHeadParser.Status.NEED_BUFFER) {
+            if (!growIntoPool()) {
+                conn.holdRx();
+                return false;
+            }
+            st = parser.feed(in);
+        }
         if (st == RequestHeadParser.Status.NEED_MORE && rawFallback() && !parser.firstLineCouldBeHttp()) {
             becomeRaw(parser.taken(), in); // "HELLO THERE\n" is not a request line
             return false;
@@ -182,20 +194,59 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
         }
     }
 
+    /** The head outgrew the small buffer: go on in one of the pool's; false while waiting for one. */
+    private boolean growIntoPool() {
+        HeaderPool pool = conn.thread().headerPool();
+        byte[] ah = pool.acquire(this);
+        if (ah == null) {
+            waitingForBuffer = true;
+            pool.await(this);
+            if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+                conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
+            }
+            return false;
+        }
+        parser.moveTo(ah);
+        pooled = true;
+        return true;
+    }
+
     @Override
     public void headerBufferReady(byte[] buffer) {
         waitingForBuffer = false;
         if (conn.isClosed()) {
-            conn.thread().headerPool().release(buffer);
+            conn.thread().headerPool().release(this, buffer);
             return;
         }
-        parser.begin(buffer);
+        parser.moveTo(buffer);
+        pooled = true;
+        lastProgress = System.nanoTime();
         conn.resumeRx();
+    }
+
+    @Override
+    public long lastProgressNanos() {
+        return lastProgress;
+    }
+
+    @Override
+    public byte[] giveUp() {
+        // a copy with room to go on; the head's limit still holds (the copy never passes it)
+        int room = Math.min(parser.limit(), Math.max(parser.length() * 2, SMALL_HEAD));
+        pooled = false;
+        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
+            conn.log(LogLevel.INFO, "%s: its request head stalled; its header buffer goes to a waiting connection", conn);
+        }
+        return parser.moveTo(new byte[room]);
     }
 
     private void releaseBuffer() {
         if (parser.hasBuffer()) {
-            conn.thread().headerPool().release(parser.release());
+            byte[] b = parser.release();
+            if (pooled) {
+                conn.thread().headerPool().release(this, b);
+                pooled = false;
+            }
         }
     }
 
@@ -203,7 +254,11 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
     private boolean readBody(ByteBuffer in) {
         while (true) {
             if (conn.rxUserPaused() && ex.protocolBound && !ex.responseDone) {
-                return false; // the protocol stopped reading: the rest stays queued
+                // the protocol stopped reading: the rest stays queued, and the wait is the
+                // protocol's, not the client's (the timeout starts afresh when it reads again)
+                conn.setRoleDeadline(0);
+                ex.bodyArmedAt = -1;
+                return false;
             }
             BodyDecoder.Step s = ex.body.next(in);
             switch (s) {
@@ -219,7 +274,12 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
                     }
                     break;
                 case NEED_MORE:
-                    conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                    // a minimum rate, not a deadline per byte: the timeout is re-armed only once
+                    // BODY_MIN_BYTES more arrived, so a body trickled a byte at a time times out
+                    if (ex.bodyArmedAt < 0 || ex.body.total() - ex.bodyArmedAt >= BODY_MIN_BYTES) {
+                        ex.bodyArmedAt = ex.body.total();
+                        conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
+                    }
                     return false;
                 case ERROR:
                     ex.keepAlive = false;
@@ -473,6 +533,13 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.W
 
     @Override
     public void onEof() {
+        if (ex != null && !ex.responseDone && ex.protocolBound) {
+            // a protocol's response (a CGI program, a callback) still being made for a client that
+            // left: it hears CLOSED_HTTP now and stops, rather than work on for nobody (lws closes
+            // on a read of 0 too); files below keep the half-close courtesy, being ours and finite
+            conn.closeNow("peer closed before the response was complete");
+            return;
+        }
         if (ex != null && !ex.responseDone && ex.bodyDone) {
             // a half-close after the request (clients that shut down their side once they have
             // sent it): the response still goes out whole, then the connection closes

@@ -15,12 +15,17 @@ import java.util.Locale;
  */
 public final class RequestHeadParser {
     /** Where the head stands after a feed. */
-    public enum Status { NEED_MORE, DONE, ERROR }
+    public enum Status {
+        NEED_MORE, DONE, ERROR,
+        /** The buffer is full but the head may be longer: {@link #moveTo} a bigger one, then feed again. */
+        NEED_BUFFER
+    }
 
     private static final int MAX_FIELDS = 100;
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
     private byte[] buf;
+    private int limit;
     private int len;
     private int scan;
     private int requestLineEnd = -1;
@@ -29,8 +34,17 @@ public final class RequestHeadParser {
     private String errorMessage;
     private RequestHead head;
 
-    /** Starts a head in {@code buffer}, which the parser holds until {@link #release()}. */
+    /** Starts a head in {@code buffer}, which the parser holds until {@link #release()}; the head may fill it. */
     public void begin(byte[] buffer) {
+        begin(buffer, buffer.length);
+    }
+
+    /**
+     * Starts a head of at most {@code limit} bytes in {@code buffer}, which may be smaller: when
+     * it fills first, {@link #feed} answers {@link Status#NEED_BUFFER}.
+     */
+    public void begin(byte[] buffer, int limit) {
+        this.limit = Math.max(limit, buffer.length);
         buf = buffer;
         len = 0;
         scan = 0;
@@ -39,6 +53,30 @@ public final class RequestHeadParser {
         head = null;
         errorStatus = 0;
         errorMessage = null;
+    }
+
+    /**
+     * Goes on in {@code other} (bigger, or just big enough for what is held): copies the bytes
+     * taken so far and returns the buffer used until now.
+     */
+    public byte[] moveTo(byte[] other) {
+        if (other.length < len) {
+            throw new IllegalArgumentException("a buffer of " + other.length + " bytes cannot hold the " + len + " taken");
+        }
+        System.arraycopy(buf, 0, other, 0, len);
+        byte[] old = buf;
+        buf = other;
+        return old;
+    }
+
+    /** Bytes of the head taken so far. */
+    public int length() {
+        return len;
+    }
+
+    /** The most the head may take. */
+    public int limit() {
+        return limit;
     }
 
     /** Gives the buffer back (to be returned to the pool); the parser then holds none. */
@@ -114,9 +152,12 @@ public final class RequestHeadParser {
             }
             int room = buf.length - len;
             if (room == 0) {
+                if (buf.length < limit) {
+                    return Status.NEED_BUFFER;
+                }
                 return requestLineEnd < 0
-                        ? error(414, "request line longer than " + buf.length + " bytes")
-                        : error(431, "request head longer than " + buf.length + " bytes");
+                        ? error(414, "request line longer than " + limit + " bytes")
+                        : error(431, "request head longer than " + limit + " bytes");
             }
             int n = Math.min(room, in.remaining());
             in.get(buf, len, n);

@@ -54,9 +54,18 @@ final class RequestRouter {
         }
         conn.setVhost(vhost);
         if (conn.isSecure()) {
+            // the handshake chose its vhost, and so its certificate and client-certificate policy,
+            // once: from SNI, or without SNI the port's default vhost. A Host naming another
+            // vhost is misdirected, unless (without SNI) that vhost asks the same of clients.
             String sni = conn.endpoint().sniHost();
-            if (sni != null && VhostMatcher.match(candidates, sni) != vhost) {
+            VhostImpl handshake = VhostMatcher.match(candidates, sni);
+            if (sni != null && handshake != vhost) {
                 h.refuse(421, "TLS SNI named " + sni + " but Host names " + hostName);
+                return;
+            }
+            if (sni == null && handshake != vhost && !sameClientPolicy(handshake, vhost)) {
+                h.refuse(421, "no TLS SNI: the handshake was vhost " + handshake.name()
+                        + "'s, whose client-certificate policy differs from " + vhost.name() + "'s (Host " + hostName + ")");
                 return;
             }
         } else if (vhost.config().flagOption("redirect-http", false)) {
@@ -84,6 +93,17 @@ final class RequestRouter {
         head.setPath(path);
         if (path.hasNul()) {
             h.fail(400, "NUL in path");
+            return;
+        }
+        if (hasControl(path.decoded())) {
+            // %0a and the like would forge lines wherever the path goes (CGI's PATH_INFO, logs)
+            h.refuse(400, "control character in the decoded path " + head.rawPath());
+            return;
+        }
+        if (path.hasSlashInSegment()) {
+            // "/cgi%2fx" is not under mount "/cgi": an encoded '/' never separates segments, so
+            // no mount may be chosen by one (file mounts refused it already)
+            h.refuse(403, "encoded slash in path " + head.rawPath());
             return;
         }
         if (path.hasDotSegment()) {
@@ -116,6 +136,22 @@ final class RequestRouter {
                 servePlugin(ex, vhost, mount);
                 break;
         }
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when both vhosts verify clients alike: the same client-certificate requirement and CAs. */
+    private static boolean sameClientPolicy(VhostImpl a, VhostImpl b) {
+        return a.config().flagOption("client-cert-required", false) == b.config().flagOption("client-cert-required", false)
+                && java.util.Objects.equals(a.config().options().get("host-ssl-ca"), b.config().options().get("host-ssl-ca"));
     }
 
     /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
@@ -160,7 +196,9 @@ final class RequestRouter {
         }
         String name = VhostMatcher.hostName(hostHeader);
         String authority = (name == null ? vhost.name() : name) + (twin.port() == 443 ? "" : ":" + twin.port());
-        h.redirectTo(301, "https://" + authority + ex.head.target());
+        // the path and query only: an absolute-form target ("GET http://host/a") names the host too
+        String q = ex.head.query();
+        h.redirectTo(301, "https://" + authority + ex.head.rawPath() + (q == null ? "" : "?" + q));
     }
 
     private void serveFile(Exchange ex, VhostImpl vhost, MountConfig mount, RequestPath path) {

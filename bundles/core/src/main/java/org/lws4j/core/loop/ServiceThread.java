@@ -41,12 +41,18 @@ public final class ServiceThread implements Runnable {
     private Thread thread;
     private boolean onExecutor;
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    private long maxOutputBuffer = org.lws4j.core.config.ContextConfig.DEFAULT_MAX_OUTPUT_BUFFER;
+    private long outputBudget = Long.MAX_VALUE;
+    /** Output queued by this thread's connections now (owner thread only). */
+    private long outputQueued;
+    private java.util.function.Consumer<Throwable> onDeath = t -> { };
 
     public ServiceThread(int index, Log log, int headerSize, int headerCount) throws IOException {
         this.index = index;
         this.log = log;
         this.selector = Selector.open();
         this.headerPool = new HeaderPool(headerSize, headerCount);
+        headerPool.useTimers(timers);
     }
 
     /** Starts a thread of its own running the loop. */
@@ -74,14 +80,30 @@ public final class ServiceThread implements Runnable {
         if (onExecutor) {
             thread = owner;
         }
+        Throwable death = null;
         try {
             while (running) {
                 serviceOnce(1000);
             }
             shutdownOnOwner();
+        } catch (Throwable t) {
+            // every callback, task and timer is guarded; this is what escaped the guards (an
+            // OutOfMemoryError while logging another failure, say): the loop is gone
+            death = t;
         } finally {
             finished.countDown();
         }
+        if (death != null) {
+            onDeath.accept(death);
+        }
+    }
+
+    /**
+     * What to do if this loop dies of something no guard caught (default: nothing more than the
+     * log line the context's handler writes). The context sets it; see {@code ContextImpl}.
+     */
+    public void setOnDeath(java.util.function.Consumer<Throwable> handler) {
+        this.onDeath = handler;
     }
 
     /**
@@ -219,6 +241,32 @@ public final class ServiceThread implements Runnable {
         // the selection took any pending wakeup with it: let the next post wake the selector again
         // (tasks posted meanwhile are in the queue, which the loop reads before it selects)
         wakeupPending.set(false);
+    }
+
+    /**
+     * The bounds on queued output: per connection, and for all of this thread's connections
+     * together (its share of the context's budget). Set before the loop starts.
+     */
+    public void setOutputLimits(long perConnection, long threadBudget) {
+        this.maxOutputBuffer = perConnection;
+        this.outputBudget = threadBudget;
+    }
+
+    long maxOutputBuffer() {
+        return maxOutputBuffer;
+    }
+
+    boolean overOutputBudget() {
+        return outputQueued > outputBudget;
+    }
+
+    void outputQueued(long delta) {
+        outputQueued += delta;
+    }
+
+    /** Output queued by this thread's connections now. Owner thread only. */
+    public long outputQueued() {
+        return outputQueued;
     }
 
     /** Runs {@code task} on this loop soon. Thread-safe; wakes the selector when needed. */

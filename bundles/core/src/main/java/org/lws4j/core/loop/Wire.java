@@ -8,6 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import org.lws4j.api.LogLevel;
+import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.tls.TlsEndpoint;
 
 /**
@@ -42,6 +44,8 @@ abstract class Wire implements Selectable {
     private boolean wantWriteable;
     private boolean rxHeld;
     private boolean rxUserPaused;
+    /** Reading paused because this connection's output (or its thread's) passed its bound. */
+    private boolean rxOutputFull;
     private ByteBuffer stash;
     private boolean redeliveryPosted;
 
@@ -201,7 +205,7 @@ abstract class Wire implements Selectable {
     }
 
     protected boolean rxEnabled() {
-        return !rxHeld && !rxUserPaused;
+        return !rxHeld && !rxUserPaused && !rxOutputFull;
     }
 
     /** Flushing or lingering toward a close: input is read and dropped until the peer's FIN. */
@@ -268,7 +272,12 @@ abstract class Wire implements Selectable {
                 }
             }
             if (!out.isEmpty()) {
-                bytesOut += out.flush(ep);
+                long n = out.flush(ep);
+                bytesOut += n;
+                pt.outputQueued(-n);
+                if (rxOutputFull) {
+                    outputDrained();
+                }
                 if (!out.isEmpty() || !ep.flush()) {
                     return;
                 }
@@ -307,9 +316,31 @@ abstract class Wire implements Selectable {
                 return false;
             }
         }
+        long before = out.bytes();
         out.addCopies(bufs);
+        long added = out.bytes() - before;
+        if (added > 0) {
+            pt.outputQueued(added);
+            if (!rxOutputFull && (out.bytes() > pt.maxOutputBuffer() || pt.overOutputBudget())) {
+                // the peer does not read what it makes us send: stop reading it (TCP back-pressure)
+                rxOutputFull = true;
+                if (LogBuild.INFO && pt.log().enabled(LogLevel.INFO)) {
+                    pt.log().log(LogLevel.INFO, "%s: %d bytes of output queued: reading paused until the peer takes them",
+                            this, out.bytes());
+                }
+            }
+        }
         updateInterest();
         return true;
+    }
+
+    /** Output left: reading resumes once this queue is down to half its bound and the thread is within budget, or empty. */
+    private void outputDrained() {
+        long q = out.bytes();
+        if (q == 0 || (q <= pt.maxOutputBuffer() / 2 && !pt.overOutputBudget())) {
+            rxOutputFull = false;
+            scheduleRedelivery();
+        }
     }
 
     /**
@@ -411,6 +442,7 @@ abstract class Wire implements Selectable {
             // nothing more to do with it
         }
         cancel(roleTimer);
+        pt.outputQueued(-out.bytes());
         out.clear();
         stash = null;
         closed(why);

@@ -85,7 +85,7 @@ final class WsReceiver {
             // for transformed messages acc holds decoded bytes: the wire piece is sized on its own
             long want = isControl ? frameLeft
                     : msgTransformed ? Math.min(frameLeft, rxSize)
-                    : Math.min(frameLeft, acc == null || acc.position() == 0 ? rxSize : acc.remaining());
+                    : Math.min(frameLeft, acc == null || acc.position() == 0 ? rxSize : rxSize - acc.position());
             int n = (int) Math.min(in.remaining(), want);
             ByteBuffer piece = in.slice();
             piece.limit(n);
@@ -220,11 +220,9 @@ final class WsReceiver {
         if ((acc == null || acc.position() == 0) && (piece.remaining() == rxSize || frameEnds)) {
             deliver(piece, last, frameLeft);
         } else {
-            if (acc == null) {
-                acc = ByteBuffer.allocate(rxSize);
-            }
+            room(piece.remaining());
             acc.put(piece);
-            if (!acc.hasRemaining() || frameEnds) {
+            if (acc.position() == rxSize || frameEnds) {
                 deliverAcc(last);
             }
         }
@@ -272,22 +270,36 @@ final class WsReceiver {
             return false;
         }
         while (b.hasRemaining()) {
-            if (acc == null) {
-                acc = ByteBuffer.allocate(rxSize);
-            }
-            if (!acc.hasRemaining()) {
+            if (acc != null && acc.position() == rxSize) {
                 deliverAcc(false); // more follows, so this piece is not the last
                 if (!h.receiving()) {
                     return false;
                 }
             }
-            int n = Math.min(acc.remaining(), b.remaining());
+            int n = Math.min(rxSize - (acc == null ? 0 : acc.position()), b.remaining());
+            room(n);
             ByteBuffer slice = b.slice();
             slice.limit(n);
             acc.put(slice);
             b.position(b.position() + n);
         }
         return h.receiving() && !conn.rxUserPaused();
+    }
+
+    /**
+     * Makes room for {@code n} more bytes in the gathering buffer, growing it as a piece builds
+     * up (never past the rx buffer size): a peer that leaves a partial frame on many connections
+     * pins what it sent, not a whole rx buffer on each.
+     */
+    private void room(int n) {
+        if (acc == null) {
+            acc = ByteBuffer.allocate(Math.min(rxSize, Math.max(n, 256)));
+        } else if (acc.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.min(rxSize, Math.max(acc.capacity() * 2, acc.position() + n)));
+            acc.flip();
+            bigger.put(acc);
+            acc = bigger;
+        }
     }
 
     private void endOfDecodedMessage() {
@@ -307,8 +319,8 @@ final class WsReceiver {
         ByteBuffer data = acc;
         deliver(data, last, frameLeft);
         // the protocol had the buffer only during its callback
-        if (last || acc.capacity() == 0) {
-            acc = null; // idle connections keep no receive buffer
+        if (last || frameLeft == 0 || acc.capacity() == 0) {
+            acc = null; // a connection between frames keeps no receive buffer
         } else {
             acc.clear();
         }

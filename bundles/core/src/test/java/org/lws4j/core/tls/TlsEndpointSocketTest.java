@@ -211,4 +211,65 @@ class TlsEndpointSocketTest {
             assertTrue(get(s.getOutputStream(), s.getInputStream(), "/hello.txt", body).startsWith("HTTP/1.1 200"));
         }
     }
+
+    /** A GET with {@code host} as Host on a new TLS connection that sends no SNI (an IP address); the status line. */
+    private static String statusWithoutSni(int tlsPort, String host) throws Exception {
+        try (SSLSocket s = tlsClient(tlsPort)) {
+            s.startHandshake();
+            s.getOutputStream().write(("GET /hello.txt HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return all.substring(0, all.indexOf("\r\n"));
+        }
+    }
+
+    static SSLSocket tlsClient(int tlsPort) throws Exception {
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        SSLSocket t = (SSLSocket) c.getSocketFactory().createSocket();
+        t.connect(new InetSocketAddress("127.0.0.1", tlsPort), 2000);
+        t.setSoTimeout(5000);
+        return t;
+    }
+
+    @Test
+    void withoutSniAHostNamingAVhostWithAnotherClientCertificatePolicyIsMisdirected() throws Exception {
+        ctx.setTlsProvider(jdkProvider());
+        int p2;
+        try (ServerSocket s = new ServerSocket(0)) {
+            p2 = s.getLocalPort();
+        }
+        MountConfig m = new MountConfig("/", "file://" + tmp.resolve("www"), "hello.txt", Map.of(), Map.of(), Map.of(), Map.of());
+        VhostImpl open = ctx.addVhost(new VhostConfig("test", "open.test", p2, "127.0.0.1", 5, List.of(m), Map.of(),
+                Map.of(), Map.of("host-ssl-cert", "unused")));
+        VhostImpl guarded = ctx.addVhost(new VhostConfig("test", "cc.test", p2, "127.0.0.1", 5, List.of(m), Map.of(),
+                Map.of(), Map.of("host-ssl-cert", "unused", "client-cert-required", "1", "host-ssl-ca", "/ca.pem")));
+        VhostImpl alike = ctx.addVhost(new VhostConfig("test", "alike.test", p2, "127.0.0.1", 5, List.of(m), Map.of(),
+                Map.of(), Map.of("host-ssl-cert", "other")));
+        try {
+            // no SNI: the handshake was the port's default vhost's (open.test), which asks no
+            // client certificate; cc.test's requirement may not be bypassed by naming it in Host
+            assertTrue(statusWithoutSni(p2, "cc.test").startsWith("HTTP/1.1 421"));
+            assertTrue(statusWithoutSni(p2, "open.test").startsWith("HTTP/1.1 200"));
+            assertTrue(statusWithoutSni(p2, "alike.test").startsWith("HTTP/1.1 200"), "the same client policy");
+            assertTrue(statusWithoutSni(p2, "127.0.0.1:" + p2).startsWith("HTTP/1.1 200"), "the default vhost");
+        } finally {
+            ctx.removeVhost(open.name(), p2);
+            ctx.removeVhost(guarded.name(), p2);
+            ctx.removeVhost(alike.name(), p2);
+        }
+    }
 }

@@ -37,6 +37,8 @@ final class WsTestServer implements AutoCloseable {
             | LogLevel.INFO.bit();
 
     final ContextImpl ctx;
+    /** The server's log lines so far. */
+    java.util.Queue<String> log;
     final VhostImpl vhost;
     final int port;
     private final Map<String, TestProtocol> protocols = new HashMap<>();
@@ -68,6 +70,8 @@ final class WsTestServer implements AutoCloseable {
 
     static WsTestServer start(ContextConfig cfg, TestProtocol... protocols) throws IOException {
         LogImpl log = new LogImpl(cfg.logLevel());
+        java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        log.addEmitter((level, ts, line) -> lines.add(line));
         if (System.getenv("LWS4J_TEST_LOG") != null) {
             log.addEmitter(new StderrEmitter(System.err));
         }
@@ -85,6 +89,7 @@ final class WsTestServer implements AutoCloseable {
             if (v != null) {
                 assertEquals(port, ctx.boundPort(v));
                 WsTestServer s = new WsTestServer(ctx, v, port);
+                s.log = lines;
                 long id = 1;
                 for (TestProtocol p : protocols) {
                     ctx.addProtocol(p.name, p, 0, id++);
