@@ -140,6 +140,8 @@ class CgiIT {
         script("forever.sh", "#!/bin/sh\necho $$ > " + scripts.resolve("forever.pids") + "\nsleep 303 &\necho $! >> "
                 + scripts.resolve("forever.pids") + "\nprintf 'Content-Type: text/plain\\n\\n'\n"
                 + "while :; do echo 'line line line line line line line line line line line line'; done\n");
+        // silent for 50 s with a child in its group: only a client that stays would wait for it
+        script("silent.sh", "#!/bin/sh\necho $$ > \"$QUERY_STRING\"\nsleep 304 &\necho $! >> \"$QUERY_STRING\"\nsleep 50\n");
         // megabytes of output, reporting how far it got in a file
         script("big.py", """
                 #!/usr/bin/python3
@@ -187,6 +189,7 @@ class CgiIT {
             {"/cgi-bin/forever", "forever.sh", "60"},
             {"/cgi-bin/big", "big.py", "120"},
             {"/cgi-bin/missing", "no-such-script.sh", "20"},
+            {"/cgi-bin/silent", "silent.sh", "60"},
             {"/cgi-bin/not-executable", "not-executable.sh", "20"},
         };
         for (String[] e : m) {
@@ -195,6 +198,7 @@ class CgiIT {
             }
             mounts.append("      { \"mountpoint\": \"").append(e[0]).append("\", \"origin\": \"cgi://")
                     .append(scripts.resolve(e[1])).append("\", \"cgi-timeout\": \"").append(e[2])
+                    .append(e[0].equals("/cgi-bin/silent") ? "\", \"cgi-max-processes\": \"" + SILENT_MAX : "")
                     .append("\", \"cgi-env\": [{ \"SECRET\": \"s3cret\" }, { \"LANG\": \"C.UTF-8\" }] }");
         }
         return "{\n  \"vhosts\": [{\n    \"name\": \"localhost\",\n    \"port\": \"" + rt.port
@@ -407,6 +411,75 @@ class CgiIT {
             assertTrue(ProcessHandle.of(pids.get(0)).isPresent(), "the program runs while the client reads");
         }
         assertGone(scripts.resolve("forever.pids"));
+    }
+
+    /** Programs of /cgi-bin/silent that may run at once. */
+    private static final int SILENT_MAX = 2;
+
+    @Test
+    @Order(24)
+    void aClientThatClosesAtOnceTakesItsProgramWithItWithinASecond() throws Exception {
+        Path pids = scripts.resolve("silent-closed.pids");
+        Files.deleteIfExists(pids);
+        WireClient c = new WireClient(rt.port, 0);
+        c.send("GET /cgi-bin/silent?" + pids + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        List<Long> running = pids(pids);
+        assertTrue(alive(running.get(0)), "the program runs while its client waits");
+        long closed = System.nanoTime();
+        c.close();
+        for (long pid : running) {
+            rt.await("process " + pid + " to be gone after its client closed", Duration.ofSeconds(5),
+                    () -> alive(pid) ? Optional.empty() : Optional.of(true));
+        }
+        long ms = (System.nanoTime() - closed) / 1_000_000;
+        System.out.printf("[CgiIT] the program and its child were gone %d ms after the client closed%n", ms);
+        assertTrue(ms < 1000, "gone " + ms + " ms after the client closed");
+    }
+
+    @Test
+    @Order(25)
+    void pastCgiMaxProcessesARequestIsAnswered503AndServedAgainOnceOneEnds() throws Exception {
+        List<WireClient> holders = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        try {
+            for (int i = 0; i < SILENT_MAX; i++) {
+                Path pids = scripts.resolve("silent-" + i + ".pids");
+                Files.deleteIfExists(pids);
+                WireClient c = new WireClient(rt.port, 0);
+                c.send("GET /cgi-bin/silent?" + pids + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                holders.add(c);
+                files.add(pids);
+                pids(pids);
+            }
+            try (WireClient extra = new WireClient(rt.port, 0)) {
+                extra.send("GET /cgi-bin/silent?" + scripts.resolve("silent-x.pids") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                WireClient.Head h = extra.readHead();
+                assertEquals(503, h.status());
+                assertEquals("5", h.header("retry-after"));
+                assertTrue(new String(extra.readBody(h), UTF_8).contains("Too many CGI programs"));
+            }
+            assertFalse(Files.exists(scripts.resolve("silent-x.pids")), "no third program was started");
+            awaitLog("programs of this mount run already (cgi-max-processes): 503");
+        } finally {
+            for (WireClient c : holders) {
+                c.close();
+            }
+        }
+        for (Path f : files) {
+            assertGone(f);
+        }
+        // both places are free again: two more run
+        rt.await("/cgi-bin/env to answer while silent ones end", Duration.ofSeconds(10), () -> {
+            HttpResponse<String> r = tryGet("/cgi-bin/env");
+            return r != null && r.statusCode() == 200 ? Optional.of(true) : Optional.empty();
+        });
+        Path again = scripts.resolve("silent-again.pids");
+        Files.deleteIfExists(again);
+        try (WireClient c = new WireClient(rt.port, 0)) {
+            c.send("GET /cgi-bin/silent?" + again + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertTrue(alive(pids(again).get(0)), "a place was given back when the programs ended");
+        }
+        assertGone(again);
     }
 
     /**

@@ -53,6 +53,11 @@ final class RawWs implements Closeable {
         this.headers = headers;
     }
 
+    /** The socket's output, for frames made by the caller (floods, malformed frames). */
+    OutputStream output() {
+        return out;
+    }
+
     /** Opens a connection; {@code extensions} is the Sec-WebSocket-Extensions offer, or null for none. */
     static RawWs connect(int port, String extensions) throws IOException {
         Socket s = new Socket();

@@ -35,6 +35,8 @@ final class CgiExchange implements CgiProcess.Listener {
     private final StdinPump stdin;
     private final StdoutPump stdout;
     private CgiProcess process;
+    /** Refused for cgi-max-processes: no program was started. */
+    private boolean busy;
     private volatile ScheduledFuture<?> timeout;
     private String what;
 
@@ -71,10 +73,21 @@ final class CgiExchange implements CgiProcess.Listener {
         bodyDeclared = req.contentLength() >= 0 || req.header("Transfer-Encoding") != null;
         CgiEnvironment.Request r = new CgiEnvironment.Request(req, wsi.peerAddress(), wsi.localAddress(),
                 wsi.isSecure(), wsi.context().serverString());
+        if (!mount.admit()) {
+            log.warn("cgi %s: %s: %d programs of this mount run already (cgi-max-processes): 503", mount.program(),
+                    what, mount.maxProcesses());
+            busy = true;
+            failStatus = 503;
+            wsi.requestWriteable();
+            return Result.CONTINUE;
+        }
         Map<String, String> env = CgiEnvironment.of(r, mount.mount(), mount.program());
         CgiRuntime rt = mount.runtime();
         CgiProcess p = new CgiProcess(mount.program(), env, rt.groups(), rt.workers(), log, stdin, stdout, this,
-                () -> rt.forget(process));
+                () -> {
+                    rt.forget(process);
+                    mount.release();
+                });
         process = p;
         rt.track(p);
         if (!bodyDeclared) {
@@ -275,7 +288,8 @@ final class CgiExchange implements CgiProcess.Listener {
         resumeReading();
         wsi.respondStatus(failStatus, switch (failStatus) {
             case 404 -> "There is no CGI program at this URL.";
-            case 503 -> "The CGI service is stopping; try again shortly.";
+            case 503 -> busy ? "Too many CGI programs are running; try again shortly."
+                    : "The CGI service is stopping; try again shortly.";
             case 504 -> "The CGI program took too long to answer.";
             default -> "The CGI program failed.";
         });

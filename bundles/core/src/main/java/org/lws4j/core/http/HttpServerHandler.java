@@ -639,7 +639,11 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
         if (e.responseStarted) {
             throw new IllegalStateException("the response has already started");
         }
-        respondNow(HttpResponse.of(status).contentType("text/html"), ResponseFraming.errorPage(status, message));
+        HttpResponse r = HttpResponse.of(status).contentType("text/html");
+        if (status == 503) {
+            r.header("Retry-After", String.valueOf(RETRY_AFTER_SECS)); // as every 503 of the core says
+        }
+        respondNow(r, ResponseFraming.errorPage(status, message));
     }
 
     @Override
