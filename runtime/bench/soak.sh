@@ -44,7 +44,8 @@
 # Builds nothing: needs runtime/target/lws4j and bundles/protocol-dynamic/target/*.jar
 # (mvn -o -q -B package -DskipTests -Dlws4j.autobahn.skip=true) and a JDK (javac, jcmd). Runs a copy
 # of the runtime in a temp folder on 127.0.0.1:$PORT (7791, plain), PORT+1 (TLS) and PORT+2 (the
-# edited vhost), without the demo bundle. JAVA_OPTS is passed to the server (default -Xmx512m).
+# edited vhost), without the demo bundle, with THREADS service threads (count-threads, default 1).
+# JAVA_OPTS is passed to the server (default -Xmx512m).
 # Bounded: the driver stops by itself after LIMIT_MIN minutes (default: from the counts), and is
 # killed 5 minutes after that. The copy is deleted, or kept (and named) when the run found errors.
 set -euo pipefail
@@ -58,6 +59,7 @@ port=${PORT:-7791}
 tls_port=$((port + 1))
 live_port=$((port + 2))
 poll=${POLL_MS:-100}
+threads=${THREADS:-1}
 limit=${LIMIT_MIN:-$((10 + (updates * 3 + plugin_updates * 4 * 5 + edits * 3) / 60))}
 [ -x "$dist/bin/lws4j" ] || { echo "build the runtime first: mvn -o -q -B package -DskipTests" >&2; exit 1; }
 dyn=$(ls "$here"/../../bundles/protocol-dynamic/target/protocol-dynamic-*.jar 2>/dev/null | grep -v sources | head -1 || true)
@@ -100,7 +102,7 @@ for b in protocol-mirror tls vfs-zip cgi ext-deflate; do mv "$work"/bundle/org.l
 cp "$dyn" "$work/deploy/"
 sed -i "s/^felix.fileinstall.poll=.*/felix.fileinstall.poll=$poll/" "$work/conf/config.properties"
 grep -q "^felix.fileinstall.poll=$poll\$" "$work/conf/config.properties" || { echo "could not set felix.fileinstall.poll" >&2; exit 1; }
-printf '{ "global": { "count-threads": "1", "server-string": "lws4j" } }\n' > "$work/conf/lws4j.json"
+printf '{ "global": { "count-threads": "%s", "server-string": "lws4j" } }\n' "$threads" > "$work/conf/lws4j.json"
 cat > "$work/conf/conf.d/soak.json" <<JSON
 { "vhosts": [
   { "name": "soak", "port": "$port", "interface": "127.0.0.1",
@@ -132,7 +134,7 @@ for _ in $(seq 1 300); do
 done
 [ "$ready" = 1 ] || { echo "the server did not come up:" >&2; tail -30 "$work/run.log" >&2; exit 1; }
 
-echo "soak: runtime copy $work (pid $pid), ports $port/$tls_port/$live_port, FileInstall poll ${poll} ms, JAVA_OPTS=$JAVA_OPTS"
+echo "soak: runtime copy $work (pid $pid), ports $port/$tls_port/$live_port, count-threads $threads, FileInstall poll ${poll} ms, JAVA_OPTS=$JAVA_OPTS"
 echo "soak: $updates protocol updates, $plugin_updates updates of each plug-in, $edits vhost edits, $clients WebSocket clients; time limit $limit min"
 start=$(date +%s)
 rc=0
