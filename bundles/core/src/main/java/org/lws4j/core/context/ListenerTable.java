@@ -252,19 +252,21 @@ final class ListenerTable {
                 if (!l.isTls()) {
                     continue;
                 }
-                boolean hadOne = l.tlsServer() != null;
-                String err = tlsFor(l, l.vhosts());
-                if (err == null) {
+                if (p == null) {
+                    boolean hadOne = l.tlsServer() != null;
+                    l.setTls(null, NO_PROVIDER);
+                    if (hadOne) {
+                        log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
+                    } else {
+                        log.notice("TLS port %s waits for a TLS provider (the lws4j tls bundle)", l.address());
+                    }
                     continue;
                 }
-                if (p != null) {
+                String err = tlsFor(l, l.vhosts(), p);
+                if (err != null) {
                     // never keep a server side made by a provider that is gone
                     l.setTls(null, err);
                     log.err("TLS port %s cannot serve: %s", l.address(), err);
-                } else if (hadOne) {
-                    log.warn("TLS port %s refuses new connections: %s", l.address(), NO_PROVIDER);
-                } else {
-                    log.notice("TLS port %s waits for a TLS provider (the lws4j tls bundle)", l.address());
                 }
             }
             return null;
@@ -278,7 +280,10 @@ final class ListenerTable {
      * except with no provider at all.
      */
     private String tlsFor(Listener l, List<VhostImpl> vhosts) {
-        TlsProvider p = tlsProvider;
+        return tlsFor(l, vhosts, tlsProvider);
+    }
+
+    private String tlsFor(Listener l, List<VhostImpl> vhosts, TlsProvider p) {
         if (p == null) {
             l.setTls(null, NO_PROVIDER);
             return null;
