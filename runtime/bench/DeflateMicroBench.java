@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.lws4j.api.Extension;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.ext.deflate.PermessageDeflate;
 
 /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What a client connection connects to and how (lws's {@code lws_client_connect_info}). Built
@@ -15,6 +16,7 @@ import java.util.Map;
  * the other HTTP methods for HTTP, {@link #RAW} for a raw socket. Not thread-safe; build it on
  * one thread, hand it over, and do not change it afterwards.
  */
+@ProviderType
 public final class ClientConnectInfo {
     /** The method of raw socket connections. */
     public static final String RAW = "RAW";

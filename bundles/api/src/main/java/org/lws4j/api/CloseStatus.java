@@ -1,8 +1,11 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * WebSocket close codes (RFC 6455 section 7.4) by the names lws gives them.
  */
+@ProviderType
 public final class CloseStatus {
     /** 1000: the purpose of the connection is fulfilled. */
     public static final int NORMAL = 1000;

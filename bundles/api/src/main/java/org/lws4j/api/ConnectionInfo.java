@@ -1,5 +1,7 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A snapshot of one connection, for status pages and shell commands. Taken from any thread;
  * the counters may be a moment old.
@@ -17,6 +19,7 @@ package org.lws4j.api;
  * @param messagesIn WebSocket data messages received whole so far (0 for other roles)
  * @param messagesOut WebSocket data messages sent whole so far (0 for other roles)
  */
+@ProviderType
 public record ConnectionInfo(long id, String vhost, String protocol, Role role, boolean client, boolean secure,
                              String peer, long createdMillis, long bytesIn, long bytesOut, long messagesIn,
                              long messagesOut) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The status and headers of a response, built by a protocol and sent by
@@ -11,6 +12,7 @@ import java.util.Map;
  * Connection and the framing (Content-Length or chunked) headers; a content length of -1 means
  * unknown. Not thread-safe; build it where you send it.
  */
+@ProviderType
 public final class HttpResponse {
     private final int status;
     private final List<Map.Entry<String, String>> headers = new ArrayList<>(6);

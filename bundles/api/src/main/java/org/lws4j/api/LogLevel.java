@@ -1,9 +1,12 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * lws's log levels. Each is one bit of the level mask ({@code -d} on the command line,
  * {@code log-level} in config). ERR, WARN and NOTICE are on by default.
  */
+@ProviderType
 public enum LogLevel {
     ERR(1, 'E'),
     WARN(1 << 1, 'W'),

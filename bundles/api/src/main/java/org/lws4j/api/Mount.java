@@ -1,5 +1,7 @@
 package org.lws4j.api;
 
+import org.lws4j.spi.origin.MountOrigin;
+
 import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -14,6 +16,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Mount {
     /** lws's LWSMPRO_* kinds. */
+    @ProviderType
     enum Kind {
         /** Files under a directory. */
         FILE,
@@ -54,12 +57,13 @@ public interface Mount {
      */
     Map<String, String> options();
 
-    /** Extra file-suffix to MIME type mappings ("extra-mimetypes"), e.g. ".zip" to "application/zip". */
-    Map<String, String> extraMimeTypes();
-
-    /** Environment given to CGI processes ("cgi-env"). */
-    Map<String, String> cgiEnv();
-
     /** Per-mount options for the protocol ("pmo"). */
     Map<String, String> pmo();
+
+    /**
+     * The entries of a map-valued option of the mount, by its config key: "extra-mimetypes"
+     * (suffix to type), "pmo", "cgi-env" (the CGI bundle's environment), ...; empty when absent.
+     * Plug-ins read their own settings here, so the API names none of them.
+     */
+    Map<String, String> optionMap(String key);
 }

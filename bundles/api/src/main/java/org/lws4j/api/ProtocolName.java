@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.osgi.service.component.annotations.ComponentPropertyType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Declares a Declarative Services component's protocol name in one line:
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
+@ProviderType
 public @interface ProtocolName {
     /** Prefix DS puts before the property name derived from this annotation's name. */
     String PREFIX_ = "lws.";

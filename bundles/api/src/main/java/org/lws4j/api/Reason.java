@@ -1,10 +1,13 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Why a protocol is being called: lws's {@code LWS_CALLBACK_*}. Connection reasons arrive through
  * {@link Protocol#callback}; vhost reasons ({@link #isVhostScoped()}) through
  * {@link Protocol#vhostCallback}. Unless a reason says otherwise, {@code in} is empty.
  */
+@ProviderType
 public enum Reason {
     // ---- vhost scope -------------------------------------------------------------------------
     /** The protocol was bound on a vhost; its per-vhost options are readable. CLOSE refuses it. */

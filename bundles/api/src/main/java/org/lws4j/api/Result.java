@@ -1,8 +1,11 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What a callback asks of the core when it returns: lws's 0 and -1.
  */
+@ProviderType
 public enum Result {
     /** Carry on (lws's 0). */
     CONTINUE,

@@ -1,9 +1,12 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What a connection is speaking right now. A connection starts as {@link #HTTP} and may become
  * {@link #WEBSOCKET} (upgrade) or {@link #RAW_SOCKET} (fallback to raw); it never goes back.
  */
+@ProviderType
 public enum Role {
     /** HTTP/1.x, server or client side. */
     HTTP,

@@ -1,5 +1,7 @@
 package org.lws4j.api;
 
+import org.lws4j.spi.fileops.FileOps;
+
 import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;

@@ -1,9 +1,12 @@
 package org.lws4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * How {@link Connection#write(java.nio.ByteBuffer, WriteMode, boolean)} frames the bytes: lws's
  * {@code LWS_WRITE_*}.
  */
+@ProviderType
 public enum WriteMode {
     /** A WebSocket text message or the first fragment of one; the payload must be UTF-8. */
     TEXT,

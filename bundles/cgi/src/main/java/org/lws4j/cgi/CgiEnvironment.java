@@ -41,7 +41,7 @@ final class CgiEnvironment {
     static Map<String, String> of(Request r, Mount mount, Path script) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
-        for (Map.Entry<String, String> e : mount.cgiEnv().entrySet()) {
+        for (Map.Entry<String, String> e : mount.optionMap("cgi-env").entrySet()) {
             if (isVariableName(e.getKey())) {
                 env.put(e.getKey(), clean(e.getValue()));
             }

@@ -1,6 +1,6 @@
 package org.lws4j.cgi;
 
-import org.lws4j.api.MountOrigin;
+import org.lws4j.spi.origin.MountOrigin;
 import org.lws4j.api.Mount;
 import org.lws4j.api.Protocol;
 import org.osgi.service.component.annotations.Activate;

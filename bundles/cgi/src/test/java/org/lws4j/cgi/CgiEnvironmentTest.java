@@ -30,8 +30,7 @@ class CgiEnvironmentTest {
             @Override public String protocol() { return null; }
             @Override public String defaultDocument() { return null; }
             @Override public Map<String, String> options() { return Map.of(); }
-            @Override public Map<String, String> extraMimeTypes() { return Map.of(); }
-            @Override public Map<String, String> cgiEnv() { return cgiEnv; }
+            @Override public Map<String, String> optionMap(String key) { return key.equals("cgi-env") ? cgiEnv : Map.of(); }
             @Override public Map<String, String> pmo() { return Map.of(); }
         };
     }

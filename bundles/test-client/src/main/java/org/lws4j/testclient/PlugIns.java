@@ -3,8 +3,8 @@ package org.lws4j.testclient;
 import java.lang.reflect.Constructor;
 
 import org.lws4j.api.Context;
-import org.lws4j.api.Extension;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.context.ContextImpl;
 
 /**

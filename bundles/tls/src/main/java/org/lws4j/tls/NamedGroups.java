@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 
 /**
  * The {@code ecdh-curve} option (lws's ECDH setting): one curve, or a list separated by

@@ -25,7 +25,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 
 /**
  * Reads PEM files as OpenSSL writes them: certificate chains and CA bundles ({@code CERTIFICATE}

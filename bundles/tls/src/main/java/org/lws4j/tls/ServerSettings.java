@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 
 /**
  * The TLS settings of one server vhost, read from its options and loaded from its files:

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 
 /**
  * The cipher suites and protocol versions of one vhost (or client), from its options:

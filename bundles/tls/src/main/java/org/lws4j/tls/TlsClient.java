@@ -25,8 +25,8 @@ import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.jsse.BCSNIHostName;
 import org.bouncycastle.jsse.BCSSLEngine;
 import org.bouncycastle.jsse.BCSSLParameters;
-import org.lws4j.api.TlsConfigException;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsConfigException;
+import org.lws4j.spi.tls.TlsProvider;
 
 /**
  * Client engines, from the client's options:

@@ -25,7 +25,7 @@ import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.jsse.BCSSLEngine;
 import org.bouncycastle.jsse.BCSSLParameters;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 
 /**
  * The server side of one listener: one BCJSSE context whose key manager picks each handshake's

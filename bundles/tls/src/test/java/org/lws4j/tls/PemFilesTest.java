@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 import org.lws4j.tls.TestPki.KeyForm;
 
 /** Certificates and keys in every PEM form OpenSSL writes, RSA and EC, and the errors they can raise. */

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lws4j.api.TlsConfigException;
-import org.lws4j.api.TlsProvider;
-import org.lws4j.api.TlsProvider.VhostTls;
+import org.lws4j.spi.tls.TlsConfigException;
+import org.lws4j.spi.tls.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider.VhostTls;
 import org.lws4j.tls.TestPki.KeyForm;
 
 /**

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lws4j.api.TlsProvider;
-import org.lws4j.api.TlsProvider.VhostTls;
+import org.lws4j.spi.tls.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider.VhostTls;
 import org.lws4j.tls.TestPki.KeyForm;
 
 /**

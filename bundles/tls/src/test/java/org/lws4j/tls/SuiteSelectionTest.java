@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.lws4j.api.TlsConfigException;
+import org.lws4j.spi.tls.TlsConfigException;
 
 /** OpenSSL cipher settings to what a JSSE provider is asked to enable. */
 class SuiteSelectionTest {

@@ -9,13 +9,13 @@ import java.util.function.Supplier;
 import org.junit.rules.TestRule;
 import org.junit.runner.Description;
 import org.junit.runners.model.Statement;
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * Probe side: a rule that listens to the core's log (as an {@code org.lws4j.api.LogEmitter}
+ * Probe side: a rule that listens to the core's log (as an {@code org.lws4j.spi.log.LogEmitter}
  * service) while a test runs, and fails a test that otherwise passed if the core logged an error
  * meanwhile. A server that answers correctly but fails a connection behind the client's back
  * (an exception on a service thread after the response went out) shows here.

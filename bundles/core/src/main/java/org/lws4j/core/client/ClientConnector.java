@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.lws4j.api.ClientConnectInfo;
 import org.lws4j.api.Connection;
-import org.lws4j.api.TlsConfigException;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsConfigException;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.http.HttpHost;
 import org.lws4j.core.loop.ConnectionHost;
 import org.lws4j.core.loop.ConnectionImpl;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.lws4j.api.ClientConnectInfo;
-import org.lws4j.api.Extension;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Role;
 import org.lws4j.core.http.HttpHost;

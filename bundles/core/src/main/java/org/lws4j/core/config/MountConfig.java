@@ -25,6 +25,20 @@ public record MountConfig(
         Map<String, String> pmo) implements Mount {
 
     @Override
+    public Map<String, String> optionMap(String key) {
+        switch (key) {
+            case "extra-mimetypes":
+                return extraMimeTypes;
+            case "cgi-env":
+                return cgiEnv;
+            case "pmo":
+                return pmo;
+            default:
+                return Map.of();
+        }
+    }
+
+    @Override
     public String scheme() {
         int i = origin.indexOf("://");
         return i < 0 ? "" : origin.substring(0, i);

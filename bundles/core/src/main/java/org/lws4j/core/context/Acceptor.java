@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 
 import org.lws4j.api.Log;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.http.HttpServerHandler;
 import org.lws4j.core.loop.ConnectionImpl;

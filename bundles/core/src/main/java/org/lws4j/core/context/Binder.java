@@ -2,9 +2,9 @@ package org.lws4j.core.context;
 
 import java.util.List;
 
-import org.lws4j.api.Extension;
+import org.lws4j.spi.extension.Extension;
 import org.lws4j.api.Log;
-import org.lws4j.api.MountOrigin;
+import org.lws4j.spi.origin.MountOrigin;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.lws4j.api.Context;
-import org.lws4j.api.Extension;
+import org.lws4j.spi.extension.Extension;
 import org.lws4j.api.Log;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.api.Vhost;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.VhostConfig;
@@ -401,34 +401,34 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     /** A mount origin service appeared: mounts of its scheme are served by it from the next request. */
-    public void addOrigin(String scheme, org.lws4j.api.MountOrigin o, int ranking, long serviceId) {
+    public void addOrigin(String scheme, org.lws4j.spi.origin.MountOrigin o, int ranking, long serviceId) {
         synchronized (changes) {
             binder.addOrigin(scheme, o, ranking, serviceId);
         }
     }
 
     /** A mount origin service is going away: its exchanges end before this returns; its mounts answer 503. */
-    public void removeOrigin(String scheme, org.lws4j.api.MountOrigin o) {
+    public void removeOrigin(String scheme, org.lws4j.spi.origin.MountOrigin o) {
         synchronized (changes) {
             binder.removeOrigin(scheme, o);
         }
     }
 
     @Override
-    public org.lws4j.api.MountOrigin mountOrigin(String scheme) {
+    public org.lws4j.spi.origin.MountOrigin mountOrigin(String scheme) {
         return binder.origin(scheme);
     }
 
     // ---- file ops ----------------------------------------------------------------------------
 
     /** A file-ops layer appeared for paths holding {@code signature} (e.g. ".zip/"). */
-    public void addFileOps(String signature, org.lws4j.api.FileOps ops, int ranking, long serviceId) {
+    public void addFileOps(String signature, org.lws4j.spi.fileops.FileOps ops, int ranking, long serviceId) {
         fileOps.add(signature, ops, ranking, serviceId);
         log.notice("file ops for \"%s\" available", signature);
     }
 
     /** A layer went away: not used for new opens; files open through it stay open until closed. */
-    public void removeFileOps(org.lws4j.api.FileOps ops) {
+    public void removeFileOps(org.lws4j.spi.fileops.FileOps ops) {
         if (fileOps.remove(ops)) {
             log.notice("a file ops layer went away");
         }

@@ -27,7 +27,7 @@ final class Listener implements Selectable {
     private final List<VhostImpl> vhosts = new CopyOnWriteArrayList<>();
     private final Timer resumeAccept;
     private final boolean tls;
-    private volatile org.lws4j.api.TlsProvider.Server tlsServer;
+    private volatile org.lws4j.spi.tls.TlsProvider.Server tlsServer;
     private volatile String tlsProblem = "no TLS provider is installed (the lws4j tls bundle)";
     private SelectionKey key;
 
@@ -94,7 +94,7 @@ final class Listener implements Selectable {
     }
 
     /** The TLS server side now, or null when TLS cannot be served (see {@link #tlsProblem()}). */
-    org.lws4j.api.TlsProvider.Server tlsServer() {
+    org.lws4j.spi.tls.TlsProvider.Server tlsServer() {
         return tlsServer;
     }
 
@@ -102,7 +102,7 @@ final class Listener implements Selectable {
         return tlsProblem;
     }
 
-    void setTls(org.lws4j.api.TlsProvider.Server server, String problem) {
+    void setTls(org.lws4j.spi.tls.TlsProvider.Server server, String problem) {
         this.tlsServer = server;
         this.tlsProblem = problem;
     }

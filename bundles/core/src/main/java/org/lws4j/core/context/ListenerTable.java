@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.lws4j.api.Log;
-import org.lws4j.api.TlsConfigException;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsConfigException;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 

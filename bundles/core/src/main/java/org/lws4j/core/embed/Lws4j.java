@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 import org.lws4j.api.Context;
-import org.lws4j.api.Extension;
-import org.lws4j.api.FileOps;
-import org.lws4j.api.LogEmitter;
-import org.lws4j.api.MountOrigin;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.fileops.FileOps;
+import org.lws4j.spi.log.LogEmitter;
+import org.lws4j.spi.origin.MountOrigin;
 import org.lws4j.api.Protocol;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.config.ConfigLoader;
 import org.lws4j.core.config.ConfigProblem;
 import org.lws4j.core.config.ContextConfig;

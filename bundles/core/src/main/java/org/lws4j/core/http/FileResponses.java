@@ -6,8 +6,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.EnumSet;
 import java.util.List;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
 import org.lws4j.api.HttpResponse;
 import org.lws4j.api.LogLevel;
 import org.lws4j.core.config.MountConfig;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 import org.lws4j.core.loop.ConnectionImpl;
 
 /**

@@ -1,6 +1,6 @@
 package org.lws4j.core.http;
 
-import org.lws4j.api.Extension;
+import org.lws4j.spi.extension.Extension;
 import org.lws4j.core.config.ContextConfig;
 
 /** What the HTTP and WebSocket roles need of the context. */
@@ -13,7 +13,7 @@ public interface HttpHost {
     Extension extension(String name);
 
     /** The best mount origin service for a scheme ("cgi"), or null. */
-    org.lws4j.api.MountOrigin mountOrigin(String scheme);
+    org.lws4j.spi.origin.MountOrigin mountOrigin(String scheme);
 
     /** The TLS vhost of that name, for plain vhosts that redirect to their TLS twin; or null. */
     org.lws4j.core.vhost.VhostImpl tlsTwin(String name);

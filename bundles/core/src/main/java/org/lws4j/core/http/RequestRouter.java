@@ -234,7 +234,7 @@ final class RequestRouter {
 
     /** A mount of a scheme a plug-in serves (cgi://): its protocol, as for CALLBACK mounts. */
     private void servePlugin(Exchange ex, VhostImpl vhost, MountConfig mount) {
-        org.lws4j.api.MountOrigin origin = host.mountOrigin(mount.scheme());
+        org.lws4j.spi.origin.MountOrigin origin = host.mountOrigin(mount.scheme());
         if (origin == null) {
             h.unavailable("no origin provider for '" + mount.scheme() + "://' mounts is installed");
             return;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.lws4j.api.Log;
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 
 /**

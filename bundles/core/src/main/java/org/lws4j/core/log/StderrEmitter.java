@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 
 /** lws's default emitter: {@code [2026/11/24 23:30:01:123] N: line} on stderr. */

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 
 /**

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.spi.fileops.FileOps;
 
 /**
  * The installed file-ops layers over the platform's, as lws chains its fops: a path holding a

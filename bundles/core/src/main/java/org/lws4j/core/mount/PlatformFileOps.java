@@ -9,9 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.spi.fileops.FileOps;
 
 /** The platform's file operations: plain files, read through a {@link FileChannel}. */
 public final class PlatformFileOps implements FileOps {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.lws4j.api.Context;
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 import org.lws4j.api.Protocol;
 import org.lws4j.core.config.ConfigLoader;
@@ -113,10 +113,10 @@ public final class LwsComponent {
             c.addVhost(vc);
         }
         // services that arrived before the context existed; later ones go to it directly
-        org.lws4j.api.TlsProvider earlyTls;
+        org.lws4j.spi.tls.TlsProvider earlyTls;
         List<Map.Entry<Object, Map<String, Object>>> earlyPlugins;
         List<Map.Entry<Protocol, Map<String, Object>>> early;
-        List<Map.Entry<org.lws4j.api.Extension, Map<String, Object>>> earlyExt;
+        List<Map.Entry<org.lws4j.spi.extension.Extension, Map<String, Object>>> earlyExt;
         synchronized (lock) {
             ctx = c;
             earlyTls = tls;
@@ -133,7 +133,7 @@ public final class LwsComponent {
         for (Map.Entry<Object, Map<String, Object>> e : earlyPlugins) {
             applyPlugin(c, e.getKey(), e.getValue(), true);
         }
-        for (Map.Entry<org.lws4j.api.Extension, Map<String, Object>> e : earlyExt) {
+        for (Map.Entry<org.lws4j.spi.extension.Extension, Map<String, Object>> e : earlyExt) {
             addExtension(c, e.getKey(), e.getValue());
         }
         for (Map.Entry<Protocol, Map<String, Object>> e : early) {
@@ -296,11 +296,11 @@ public final class LwsComponent {
 
     // ---- extensions --------------------------------------------------------------------------
 
-    private final Map<org.lws4j.api.Extension, Map<String, Object>> pendingExtensions = new IdentityHashMap<>();
+    private final Map<org.lws4j.spi.extension.Extension, Map<String, Object>> pendingExtensions = new IdentityHashMap<>();
 
-    @Reference(service = org.lws4j.api.Extension.class, cardinality = ReferenceCardinality.MULTIPLE,
+    @Reference(service = org.lws4j.spi.extension.Extension.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindExtension(org.lws4j.api.Extension e, Map<String, Object> props) {
+    void bindExtension(org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
         ContextImpl c;
         synchronized (lock) {
             c = ctx;
@@ -312,7 +312,7 @@ public final class LwsComponent {
         addExtension(c, e, props);
     }
 
-    void unbindExtension(org.lws4j.api.Extension e, Map<String, Object> props) {
+    void unbindExtension(org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
         ContextImpl c;
         synchronized (lock) {
             if (pendingExtensions.remove(e) != null) {
@@ -320,16 +320,16 @@ public final class LwsComponent {
             }
             c = ctx;
         }
-        Object n = props.get(org.lws4j.api.Extension.NAME);
+        Object n = props.get(org.lws4j.spi.extension.Extension.NAME);
         if (c != null && n instanceof String) {
             c.removeExtension((String) n, e);
         }
     }
 
-    private void addExtension(ContextImpl c, org.lws4j.api.Extension e, Map<String, Object> props) {
-        Object n = props.get(org.lws4j.api.Extension.NAME);
+    private void addExtension(ContextImpl c, org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
+        Object n = props.get(org.lws4j.spi.extension.Extension.NAME);
         if (!(n instanceof String) || ((String) n).isBlank()) {
-            log.warn("extension service %s has no %s property; ignored", e.getClass().getName(), org.lws4j.api.Extension.NAME);
+            log.warn("extension service %s has no %s property; ignored", e.getClass().getName(), org.lws4j.spi.extension.Extension.NAME);
             return;
         }
         Object rank = props.get(Constants.SERVICE_RANKING);
@@ -343,23 +343,23 @@ public final class LwsComponent {
 
     private final Map<Object, Map<String, Object>> pendingPlugins = new IdentityHashMap<>();
 
-    @Reference(service = org.lws4j.api.FileOps.class, cardinality = ReferenceCardinality.MULTIPLE,
+    @Reference(service = org.lws4j.spi.fileops.FileOps.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindFileOps(org.lws4j.api.FileOps ops, Map<String, Object> props) {
+    void bindFileOps(org.lws4j.spi.fileops.FileOps ops, Map<String, Object> props) {
         plugin(ops, props, true);
     }
 
-    void unbindFileOps(org.lws4j.api.FileOps ops, Map<String, Object> props) {
+    void unbindFileOps(org.lws4j.spi.fileops.FileOps ops, Map<String, Object> props) {
         plugin(ops, props, false);
     }
 
-    @Reference(service = org.lws4j.api.MountOrigin.class, cardinality = ReferenceCardinality.MULTIPLE,
+    @Reference(service = org.lws4j.spi.origin.MountOrigin.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindOrigin(org.lws4j.api.MountOrigin o, Map<String, Object> props) {
+    void bindOrigin(org.lws4j.spi.origin.MountOrigin o, Map<String, Object> props) {
         plugin(o, props, true);
     }
 
-    void unbindOrigin(org.lws4j.api.MountOrigin o, Map<String, Object> props) {
+    void unbindOrigin(org.lws4j.spi.origin.MountOrigin o, Map<String, Object> props) {
         plugin(o, props, false);
     }
 
@@ -384,21 +384,21 @@ public final class LwsComponent {
         int ranking = rank instanceof Integer ? (Integer) rank : 0;
         Object id = props.get(Constants.SERVICE_ID);
         long serviceId = id instanceof Long ? (Long) id : 0L;
-        if (service instanceof org.lws4j.api.FileOps) {
-            org.lws4j.api.FileOps ops = (org.lws4j.api.FileOps) service;
-            Object sig = props.get(org.lws4j.api.FileOps.SIGNATURE);
+        if (service instanceof org.lws4j.spi.fileops.FileOps) {
+            org.lws4j.spi.fileops.FileOps ops = (org.lws4j.spi.fileops.FileOps) service;
+            Object sig = props.get(org.lws4j.spi.fileops.FileOps.SIGNATURE);
             if (!add) {
                 c.removeFileOps(ops);
             } else if (sig instanceof String && !((String) sig).isEmpty()) {
                 c.addFileOps((String) sig, ops, ranking, serviceId);
             } else {
-                log.warn("file ops service %s has no %s property; ignored", ops.getClass().getName(), org.lws4j.api.FileOps.SIGNATURE);
+                log.warn("file ops service %s has no %s property; ignored", ops.getClass().getName(), org.lws4j.spi.fileops.FileOps.SIGNATURE);
             }
-        } else if (service instanceof org.lws4j.api.MountOrigin) {
-            org.lws4j.api.MountOrigin o = (org.lws4j.api.MountOrigin) service;
-            Object scheme = props.get(org.lws4j.api.MountOrigin.SCHEME);
+        } else if (service instanceof org.lws4j.spi.origin.MountOrigin) {
+            org.lws4j.spi.origin.MountOrigin o = (org.lws4j.spi.origin.MountOrigin) service;
+            Object scheme = props.get(org.lws4j.spi.origin.MountOrigin.SCHEME);
             if (!(scheme instanceof String) || ((String) scheme).isBlank()) {
-                log.warn("mount origin service %s has no %s property; ignored", o.getClass().getName(), org.lws4j.api.MountOrigin.SCHEME);
+                log.warn("mount origin service %s has no %s property; ignored", o.getClass().getName(), org.lws4j.spi.origin.MountOrigin.SCHEME);
             } else if (add) {
                 c.addOrigin((String) scheme, o, ranking, serviceId);
             } else {
@@ -409,11 +409,11 @@ public final class LwsComponent {
 
     // ---- TLS ---------------------------------------------------------------------------------
 
-    private org.lws4j.api.TlsProvider tls;
+    private org.lws4j.spi.tls.TlsProvider tls;
 
-    @Reference(service = org.lws4j.api.TlsProvider.class, cardinality = ReferenceCardinality.OPTIONAL,
+    @Reference(service = org.lws4j.spi.tls.TlsProvider.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindTls(org.lws4j.api.TlsProvider p) {
+    void bindTls(org.lws4j.spi.tls.TlsProvider p) {
         ContextImpl c;
         synchronized (lock) {
             tls = p;
@@ -424,7 +424,7 @@ public final class LwsComponent {
         }
     }
 
-    void unbindTls(org.lws4j.api.TlsProvider p) {
+    void unbindTls(org.lws4j.spi.tls.TlsProvider p) {
         ContextImpl c;
         synchronized (lock) {
             if (tls != p) {

@@ -1,6 +1,6 @@
 package org.lws4j.core.osgi;
 
-import org.lws4j.api.LogEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.loop.Endpoint;
 
 /**

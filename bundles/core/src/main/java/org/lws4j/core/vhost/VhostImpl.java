@@ -26,12 +26,12 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     private final List<String> offered;
     private final Map<String, VhostProtocolImpl> bound = new ConcurrentHashMap<>();
     private final Map<MountConfig, FileOrigin> fileOrigins = new java.util.IdentityHashMap<>();
-    private volatile org.lws4j.api.FileOps fileOpsOverride;
+    private volatile org.lws4j.spi.fileops.FileOps fileOpsOverride;
     /** Bindings of the protocols mount-origin services gave for this vhost's plug-in mounts. */
     private final Map<MountConfig, OriginBinding> originBindings = new ConcurrentHashMap<>();
 
     /** A mount origin's protocol bound for one mount. */
-    public record OriginBinding(org.lws4j.api.MountOrigin origin, VhostProtocolImpl binding) {
+    public record OriginBinding(org.lws4j.spi.origin.MountOrigin origin, VhostProtocolImpl binding) {
     }
 
     public VhostImpl(VhostContext ctx, VhostConfig config) {
@@ -80,7 +80,7 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
      * PROTOCOL_INIT, on the calling service thread) the first time it is needed. Null when the
      * protocol refused to bind.
      */
-    public synchronized VhostProtocolImpl originBinding(MountConfig m, org.lws4j.api.MountOrigin origin) {
+    public synchronized VhostProtocolImpl originBinding(MountConfig m, org.lws4j.spi.origin.MountOrigin origin) {
         OriginBinding ob = originBindings.get(m);
         if (ob != null && ob.origin() == origin) {
             return ob.binding();
@@ -95,7 +95,7 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     }
 
     /** Removes and returns the bindings made from {@code origin}. */
-    public synchronized List<VhostProtocolImpl> dropOrigin(org.lws4j.api.MountOrigin origin) {
+    public synchronized List<VhostProtocolImpl> dropOrigin(org.lws4j.spi.origin.MountOrigin origin) {
         List<VhostProtocolImpl> gone = new ArrayList<>();
         originBindings.entrySet().removeIf(e -> {
             if (e.getValue().origin() == origin) {
@@ -173,13 +173,13 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
     }
 
     @Override
-    public org.lws4j.api.FileOps fileOps() {
-        org.lws4j.api.FileOps o = fileOpsOverride;
+    public org.lws4j.spi.fileops.FileOps fileOps() {
+        org.lws4j.spi.fileops.FileOps o = fileOpsOverride;
         return o != null ? o : ctx.fileOpsLayers();
     }
 
     @Override
-    public void setFileOps(org.lws4j.api.FileOps ops) {
+    public void setFileOps(org.lws4j.spi.fileops.FileOps ops) {
         fileOpsOverride = ops;
     }
 

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.lws4j.api.CloseStatus;
-import org.lws4j.api.Extension;
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.api.HttpRequest;
 import org.lws4j.api.LogLevel;
 import org.lws4j.api.Reason;

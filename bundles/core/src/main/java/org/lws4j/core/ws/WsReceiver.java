@@ -3,8 +3,8 @@ package org.lws4j.core.ws;
 import java.nio.ByteBuffer;
 
 import org.lws4j.api.CloseStatus;
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.core.loop.ConnectionImpl;
 
 /**

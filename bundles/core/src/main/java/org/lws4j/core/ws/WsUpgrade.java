@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.lws4j.api.Extension;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.Extension;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.core.http.HttpHost;
 import org.lws4j.core.http.RequestHead;
 import org.lws4j.core.vhost.VhostImpl;

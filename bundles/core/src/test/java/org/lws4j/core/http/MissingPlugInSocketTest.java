@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileOps;
 
 /**
  * A mount whose plug-in is away answers 503 with Retry-After, whatever the plug-in: here a file

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lws4j.api.LogLevel;
-import org.lws4j.api.TlsProvider;
+import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.MountConfig;
 import org.lws4j.core.config.VhostConfig;

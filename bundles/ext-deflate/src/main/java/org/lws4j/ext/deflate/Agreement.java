@@ -1,6 +1,6 @@
 package org.lws4j.ext.deflate;
 
-import org.lws4j.api.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionOffer;
 
 /**
  * The parameters agreed for one connection (RFC 7692 section 7.1), seen from the server: what the

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.lws4j.api.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionOffer;
 
 /**
  * The negotiation rules of RFC 7692 section 7.1, both sides. An offer is declined, never

@@ -2,9 +2,9 @@ package org.lws4j.ext.deflate;
 
 import java.nio.ByteBuffer;
 
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.api.WriteMode;
 
 /**

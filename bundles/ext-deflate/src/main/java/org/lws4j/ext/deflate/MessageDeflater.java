@@ -7,7 +7,7 @@ import com.jcraft.jzlib.GZIPException;
 import com.jcraft.jzlib.JZlib;
 
 import org.lws4j.api.CloseStatus;
-import org.lws4j.api.ExtensionException;
+import org.lws4j.spi.extension.ExtensionException;
 
 /**
  * The sending half (RFC 7692 section 7.2.1): compresses the pieces of a message as they are

@@ -7,8 +7,8 @@ import com.jcraft.jzlib.Inflater;
 import com.jcraft.jzlib.JZlib;
 
 import org.lws4j.api.CloseStatus;
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /**
  * The receiving half (RFC 7692 section 7.2.2): inflates the pieces of a compressed message and

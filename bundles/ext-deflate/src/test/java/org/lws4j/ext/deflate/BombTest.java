@@ -12,8 +12,8 @@ import com.jcraft.jzlib.JZlib;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /**
  * A decompression bomb: 100 MB of zeros compressed to about 100 KB. Inflating it never builds

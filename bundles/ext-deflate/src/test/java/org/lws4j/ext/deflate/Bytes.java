@@ -3,8 +3,8 @@ package org.lws4j.ext.deflate;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /** Test helpers: hex, sessions made the way the core makes them. */
 final class Bytes {

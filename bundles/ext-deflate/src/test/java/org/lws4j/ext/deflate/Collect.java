@@ -3,7 +3,7 @@ package org.lws4j.ext.deflate;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /** A sink that keeps what it is given, and the largest piece, as the core's sink would see them. */
 final class Collect implements ExtensionSession.Sink {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /** RFC 7692 section 7.1 as the server and as the client negotiate it. */
 class NegotiationTest {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lws4j.api.ExtensionOffer;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionOffer;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /**
  * Our client session against our server session for every parameter combination the client can
@@ -126,8 +126,8 @@ class RoundTripTest {
     @Test
     void corruptDataFailsWith1007() {
         DeflateSession receiver = Bytes.server("permessage-deflate");
-        org.lws4j.api.ExtensionException e = org.junit.jupiter.api.Assertions.assertThrows(
-                org.lws4j.api.ExtensionException.class,
+        org.lws4j.spi.extension.ExtensionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.lws4j.spi.extension.ExtensionException.class,
                 () -> receiver.decode(ByteBuffer.wrap(Bytes.hex("ff ff ff ff 00 11")), true, new Collect()));
         assertEquals(1007, e.closeCode());
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.ZipException;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * Builds a {@link ZipIndex} from a zip's End Of Central Directory record (ZIP64 too) and its

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.ZipException;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * Little-endian reads at absolute positions of a container, through its {@link FileHandle} and

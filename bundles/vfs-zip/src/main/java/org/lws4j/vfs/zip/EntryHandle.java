@@ -7,8 +7,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.zip.ZipException;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * What every handle on a zip entry shares: the container handle it reads through (and closes),

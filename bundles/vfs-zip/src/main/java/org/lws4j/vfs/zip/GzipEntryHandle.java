@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * A DEFLATE entry for a client that takes gzip: a gzip stream (RFC 1952) made of a fixed 10-byte

@@ -7,7 +7,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * A DEFLATE entry for a client that does not take gzip: inflated as it is read, one input

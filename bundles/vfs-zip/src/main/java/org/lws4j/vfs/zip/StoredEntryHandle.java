@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import java.util.zip.ZipException;
 
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileHandle;
 
 /**
  * A STORED entry: its bytes as they are in the zip. A read from the start to the end checks

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.ZipException;
 
 import org.lws4j.api.Context;
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.spi.fileops.FileOps;
 import org.lws4j.api.LogLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

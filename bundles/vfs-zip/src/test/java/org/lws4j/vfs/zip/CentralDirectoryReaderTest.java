@@ -29,8 +29,8 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
 
 class CentralDirectoryReaderTest {
     @TempDir

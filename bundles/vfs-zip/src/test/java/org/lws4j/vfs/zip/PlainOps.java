@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.spi.fileops.FileOps;
 
 /** Platform file ops for tests (core's are not exported), counting opens, closes and bytes read. */
 final class PlainOps implements FileOps {

@@ -27,8 +27,8 @@ import java.util.zip.ZipException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
 
 class ZipFileOpsTest {
     private static final Set<FileFlag> PLAIN = EnumSet.noneOf(FileFlag.class);

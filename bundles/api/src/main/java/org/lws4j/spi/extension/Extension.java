@@ -1,4 +1,4 @@
-package org.lws4j.api;
+package org.lws4j.spi.extension;
 
 import java.util.List;
 

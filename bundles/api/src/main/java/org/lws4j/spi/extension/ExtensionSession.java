@@ -1,8 +1,11 @@
-package org.lws4j.api;
+package org.lws4j.spi.extension;
+
+import org.lws4j.api.WriteMode;
 
 import java.nio.ByteBuffer;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * An extension as negotiated on one connection. Used only on that connection's service thread.
@@ -20,10 +23,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ExtensionSession {
     /** What the connection allows: pieces handed to the protocol, and the largest message. */
+    @ProviderType
     record Limits(int rxPieceSize, long maxMessageSize) {
     }
 
     /** Where decoded bytes go. */
+    @ProviderType
     interface Sink {
         /** Takes decoded bytes; false when no more should be produced now. */
         boolean accept(ByteBuffer decoded);

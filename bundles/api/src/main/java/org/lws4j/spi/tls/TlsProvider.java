@@ -1,4 +1,4 @@
-package org.lws4j.api;
+package org.lws4j.spi.tls;
 
 import java.util.List;
 import java.util.Map;
@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.net.ssl.SSLEngine;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Makes TLS engines for the core: the server side of every TLS listener and the client side of
@@ -20,6 +21,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface TlsProvider {
 
     /** The TLS settings of one vhost: its name and every config option of it ("host-ssl-cert", ...). */
+    @ProviderType
     record VhostTls(String name, Map<String, String> options) {
     }
 
@@ -40,6 +42,7 @@ public interface TlsProvider {
     Client client(Map<String, String> options) throws TlsConfigException;
 
     /** Server engines for one listener. */
+    @ConsumerType
     interface Server {
         /** A server-mode engine for a connection from {@code peerHost}:{@code peerPort}. */
         SSLEngine newEngine(String peerHost, int peerPort);
@@ -49,6 +52,7 @@ public interface TlsProvider {
     }
 
     /** Client engines. */
+    @ConsumerType
     interface Client {
         /** A client-mode engine for {@code host}:{@code port} (SNI and host check use {@code host}). */
         SSLEngine newEngine(String host, int port);

@@ -1,6 +1,9 @@
-package org.lws4j.api;
+package org.lws4j.spi.fileops;
+
+import org.osgi.annotation.versioning.ProviderType;
 
 /** lws's {@code LWS_FOP_FLAG_*}: what a caller can take, and what a handle is. */
+@ProviderType
 public enum FileFlag {
     /** In: the caller can send gzip-encoded content as it is (the client sent Accept-Encoding: gzip). */
     GZIP_ACCEPTABLE,

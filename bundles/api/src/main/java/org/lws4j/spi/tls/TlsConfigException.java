@@ -1,6 +1,9 @@
-package org.lws4j.api;
+package org.lws4j.spi.tls;
+
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A TLS setting that cannot be used: which vhost, which option, and why. */
+@ProviderType
 public class TlsConfigException extends Exception {
     private static final long serialVersionUID = 1L;
     private final String vhost;

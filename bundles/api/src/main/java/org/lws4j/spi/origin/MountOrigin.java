@@ -1,4 +1,8 @@
-package org.lws4j.api;
+package org.lws4j.spi.origin;
+
+import org.lws4j.api.HttpRequest;
+import org.lws4j.api.Mount;
+import org.lws4j.api.Protocol;
 
 import org.osgi.annotation.versioning.ConsumerType;
 

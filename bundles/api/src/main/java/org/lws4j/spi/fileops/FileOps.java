@@ -1,4 +1,6 @@
-package org.lws4j.api;
+package org.lws4j.spi.fileops;
+
+import org.lws4j.api.Vhost;
 
 import java.io.IOException;
 import java.util.Set;

@@ -1,4 +1,7 @@
-package org.lws4j.api;
+package org.lws4j.spi.log;
+
+import org.lws4j.api.Log;
+import org.lws4j.api.LogLevel;
 
 import org.osgi.annotation.versioning.ConsumerType;
 

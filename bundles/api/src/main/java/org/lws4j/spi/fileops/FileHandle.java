@@ -1,4 +1,4 @@
-package org.lws4j.api;
+package org.lws4j.spi.fileops;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,11 +7,13 @@ import java.nio.channels.FileChannel;
 import java.util.Set;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** An open file: lws's {@code lws_fop_fd_t} with its operations. Used by one thread at a time. */
 @ConsumerType
 public interface FileHandle extends Closeable {
     /** Where {@link #seek} counts from. */
+    @ProviderType
     enum Whence { START, CURRENT, END }
 
     /** Reads into {@code dst}; the count, or -1 at the end. */

@@ -1,16 +1,18 @@
-package org.lws4j.api;
+package org.lws4j.spi.extension;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One element of a {@code Sec-WebSocket-Extensions} header (RFC 6455 section 9.1): an extension
  * name and its parameters in order, e.g. {@code permessage-deflate; client_max_window_bits}. A
  * parameter without a value maps to null. Immutable.
  */
+@ProviderType
 public final class ExtensionOffer {
     private final String name;
     private final Map<String, String> params;
