@@ -494,9 +494,21 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         return connector.adoptStream(in, out, vhost, protocol);
     }
 
-    @Override
+    /** Opens clients and adopts channels. */
     public org.lws4j.core.client.ClientConnector connector() {
         return connector;
+    }
+
+    @Override
+    public org.lws4j.api.Connection adopt(java.nio.channels.SelectableChannel channel, VhostImpl v,
+                                          VhostProtocolImpl binding) {
+        return connector.adopt(channel, v, binding);
+    }
+
+    @Override
+    public org.lws4j.api.Connection adoptStream(java.io.InputStream in, java.io.OutputStream out, VhostImpl v,
+                                                VhostProtocolImpl binding) {
+        return connector.adoptStream(in, out, v, binding);
     }
 
     @Override

@@ -20,6 +20,23 @@ public final class HttpDates {
     }
 
     /** Formats epoch seconds as IMF-fixdate. */
+    /** The Date of this second, formatted once a second for every thread (an immutable pair, swapped whole). */
+    private record Now(long second, String text) {
+    }
+
+    private static volatile Now now = new Now(-1, "");
+
+    /** The Date header value for now; formats at most once a second, whichever thread asks. */
+    public static String now() {
+        long s = System.currentTimeMillis() / 1000;
+        Now n = now;
+        if (n.second() != s) {
+            n = new Now(s, format(s));
+            now = n;
+        }
+        return n.text();
+    }
+
     public static String format(long epochSeconds) {
         return IMF.format(Instant.ofEpochSecond(epochSeconds));
     }

@@ -398,7 +398,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
     /** The response head for the current exchange, framing {@code length} bytes (-1: unknown). */
     ByteBuffer head(HttpResponse r, long length) {
         VhostImpl v = conn.vhostImpl();
-        return ResponseFraming.head(ex, r, length, conn.thread().httpDate(), host.serverString(),
+        return ResponseFraming.head(ex, r, length, HttpDates.now(), host.serverString(),
                 v == null ? java.util.Map.of() : v.config().headers());
     }
 
@@ -529,6 +529,18 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
         }
         releaseBuffer();
         fail(408, phase == Phase.BODY ? "request body too slow" : "request head too slow");
+    }
+
+    /** Plain bytes on a TLS port: a plain HTTP request gets a plain 400 saying so; noise gets nothing. */
+    @Override
+    public void onForeignBytes(org.lws4j.core.loop.Endpoint.ForeignBytesException e) {
+        int b = e.firstByte();
+        if (b >= 'A' && b <= 'Z') {
+            String body = "This port speaks TLS: use https://\n";
+            String resp = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            conn.sendAroundEndpoint(ByteBuffer.wrap(resp.getBytes(StandardCharsets.ISO_8859_1)));
+        }
     }
 
     @Override

@@ -13,6 +13,25 @@ import java.nio.channels.SelectableChannel;
  * Used on the connection's service thread only.
  */
 public interface Endpoint {
+    /**
+     * The peer's first bytes are not what this endpoint speaks (plain bytes on a TLS port): the
+     * connection's role decides what, if anything, to answer before it closes.
+     */
+    class ForeignBytesException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int firstByte;
+
+        public ForeignBytesException(String what, int firstByte) {
+            super(what + ": first byte 0x" + Integer.toHexString(firstByte));
+            this.firstByte = firstByte;
+        }
+
+        /** The first byte the peer sent. */
+        public int firstByte() {
+            return firstByte;
+        }
+    }
+
     /** The channel the loop selects on. */
     SelectableChannel channel();
 

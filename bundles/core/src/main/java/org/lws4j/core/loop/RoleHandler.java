@@ -52,6 +52,13 @@ public abstract class RoleHandler {
     }
 
     /** The peer closed its sending side. */
+    /**
+     * The peer's first bytes are not what the endpoint speaks (plain bytes on a TLS port); the
+     * connection closes after this. A role may send one plain answer first.
+     */
+    public void onForeignBytes(Endpoint.ForeignBytesException e) {
+    }
+
     public void onEof() {
         conn.closeNow("peer closed the connection");
     }

@@ -35,13 +35,12 @@ public final class ServiceThread implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     private final HeaderPool headerPool;
     private final Set<ConnectionImpl> connections = new LinkedHashSet<>();
-    private final HttpDateCache dates = new HttpDateCache();
     private volatile Thread owner;
     private volatile boolean running;
     private Thread thread;
     private boolean onExecutor;
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    private long maxOutputBuffer = org.lws4j.core.config.ContextConfig.DEFAULT_MAX_OUTPUT_BUFFER;
+    private long maxOutputBuffer = 256 * 1024; // until the context sets it
     private long outputBudget = Long.MAX_VALUE;
     /** Output queued by this thread's connections now (owner thread only). */
     private long outputQueued;
@@ -306,10 +305,6 @@ public final class ServiceThread implements Runnable {
 
     public HeaderPool headerPool() {
         return headerPool;
-    }
-
-    public String httpDate() {
-        return dates.now();
     }
 
     public Log log() {

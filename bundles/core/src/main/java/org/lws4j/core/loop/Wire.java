@@ -5,12 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.lws4j.api.LogLevel;
 import org.lws4j.core.log.LogBuild;
-import org.lws4j.core.tls.TlsEndpoint;
 
 /**
  * The byte side of a connection: moves bytes between its {@link Endpoint} and its
@@ -150,8 +148,9 @@ abstract class Wire implements Selectable {
             int n;
             try {
                 n = ep.read(buf);
-            } catch (TlsEndpoint.NotTlsException e) {
-                notTls(e);
+            } catch (Endpoint.ForeignBytesException e) {
+                handler.onForeignBytes(e);
+                closeNow("the peer does not speak the endpoint's protocol (" + e.getMessage() + ")");
                 return;
             } catch (IOException e) {
                 closeNow("read failed: " + e.getMessage());
@@ -561,18 +560,15 @@ abstract class Wire implements Selectable {
         h.onStart();
     }
 
-    /** Plain bytes on a TLS port: a plain request gets a plain 400 saying so; noise is dropped. */
-    private void notTls(TlsEndpoint.NotTlsException e) {
-        if (e.looksLikeHttp()) {
-            String body = "This port speaks TLS: use https://\n";
-            String resp = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
-                    + "\r\nConnection: close\r\n\r\n" + body;
-            try {
-                ((SocketChannel) ch).write(ByteBuffer.wrap(resp.getBytes(StandardCharsets.ISO_8859_1)));
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+    /**
+     * Writes {@code bytes} straight to the channel, around the endpoint (no TLS record): for the
+     * one plain answer a role may give to a peer that does not speak the endpoint's protocol.
+     */
+    public void sendAroundEndpoint(ByteBuffer bytes) {
+        try {
+            ((java.nio.channels.WritableByteChannel) ch).write(bytes);
+        } catch (IOException | ClassCastException ignored) {
+            // closing anyway
         }
-        closeNow("plain bytes on a TLS port (" + e.getMessage() + ")");
     }
 }

@@ -397,18 +397,12 @@ public final class TlsEndpoint implements Endpoint {
     }
 
     /** The first byte on a TLS port was not a TLS handshake record: a plain request, or noise. */
-    public static final class NotTlsException extends IOException {
+    /** Plain bytes where a TLS handshake should start. */
+    public static final class NotTlsException extends Endpoint.ForeignBytesException {
         private static final long serialVersionUID = 1L;
-        private final int firstByte;
 
         NotTlsException(int firstByte) {
-            super("not TLS: first byte 0x" + Integer.toHexString(firstByte));
-            this.firstByte = firstByte;
-        }
-
-        /** True when the first byte starts an HTTP method (a plain HTTP request on a TLS port). */
-        public boolean looksLikeHttp() {
-            return firstByte >= 'A' && firstByte <= 'Z';
+            super("not TLS", firstByte);
         }
     }
 }

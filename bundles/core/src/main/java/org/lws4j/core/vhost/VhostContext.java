@@ -15,8 +15,12 @@ public interface VhostContext {
     /** The service threads; index 0 runs vhost-scoped callbacks and timers. */
     List<ServiceThread> threads();
 
-    /** Opens clients and adopts channels. */
-    org.lws4j.core.client.ClientConnector connector();
+    /** Adopts {@code channel} into the loop, bound to {@code binding} of {@code vhost}. */
+    org.lws4j.api.Connection adopt(java.nio.channels.SelectableChannel channel, VhostImpl vhost, VhostProtocolImpl binding);
+
+    /** Adopts a pair of streams (a bridge thread reads {@code in}), bound to {@code binding} of {@code vhost}. */
+    org.lws4j.api.Connection adoptStream(java.io.InputStream in, java.io.OutputStream out, VhostImpl vhost,
+                                         VhostProtocolImpl binding);
 
     /** The installed file-ops layers over the platform's. */
     org.lws4j.core.mount.LayeredFileOps fileOpsLayers();

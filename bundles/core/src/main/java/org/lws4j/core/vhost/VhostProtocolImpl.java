@@ -139,12 +139,12 @@ public final class VhostProtocolImpl implements VhostProtocol {
 
     @Override
     public org.lws4j.api.Connection adopt(java.nio.channels.SelectableChannel channel) {
-        return vhost.contextImpl().connector().adopt(channel, vhost, this);
+        return vhost.contextImpl().adopt(channel, vhost, this);
     }
 
     @Override
     public org.lws4j.api.Connection adoptStream(java.io.InputStream in, java.io.OutputStream out) {
-        return vhost.contextImpl().connector().adoptStream(in, out, vhost, this);
+        return vhost.contextImpl().adoptStream(in, out, vhost, this);
     }
 
     @Override
