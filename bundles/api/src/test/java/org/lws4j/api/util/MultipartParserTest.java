@@ -1,4 +1,4 @@
-package org.lws4j.protocol.postdemo;
+package org.lws4j.api.util;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -22,13 +22,13 @@ class MultipartParserTest {
 
     /** What a handler saw: parts with their headers and content. */
     static final class Recorder implements MultipartParser.Handler {
-        final List<MultipartParser.Part> parts = new ArrayList<>();
+        final List<FormPart> parts = new ArrayList<>();
         final List<ByteArrayOutputStream> contents = new ArrayList<>();
         int ended;
         int maxPiece;
 
         @Override
-        public void partBegin(MultipartParser.Part part) {
+        public void partBegin(FormPart part) {
             assertEquals(parts.size(), ended, "partBegin before the last part ended");
             parts.add(part);
             contents.add(new ByteArrayOutputStream());
@@ -85,9 +85,9 @@ class MultipartParserTest {
     private static void assertTricky(Recorder r) {
         assertEquals(3, r.parts.size());
         assertEquals(3, r.ended);
-        assertEquals(new MultipartParser.Part("text", null, null), r.parts.get(0));
+        assertEquals(new FormPart("text", null, null), r.parts.get(0));
         assertEquals("hello \r\n-- world \r\r\n\r\n-", new String(r.content(0), ISO_8859_1));
-        assertEquals(new MultipartParser.Part("file", "a \"q\".bin", "application/octet-stream"), r.parts.get(1));
+        assertEquals(new FormPart("file", "a \"q\".bin", "application/octet-stream"), r.parts.get(1));
         assertArrayEquals(fileContent(), r.content(1));
         assertEquals("empty", r.parts.get(2).name());
         assertEquals(0, r.content(2).length);

@@ -1,10 +1,13 @@
-package org.lws4j.protocol.postdemo;
+package org.lws4j.api.util;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A streaming {@code multipart/form-data} parser (RFC 7578 over RFC 2046): fed the body in pieces
@@ -16,25 +19,33 @@ import java.util.Map;
  *
  * <p>Refused with 400: a body without a first delimiter or close delimiter, a part without a
  * {@code form-data} Content-Disposition naming it, garbage after a delimiter, part headers over
- * {@value #MAX_PART_HEADERS} bytes. Not thread-safe: one body, one thread.
+ * {@value #MAX_PART_HEADERS} bytes. Content reaches the handler in pieces of at most
+ * {@value #MAX_PIECE} bytes; the parser holds at most that plus the part headers, whatever the
+ * size of the body. Not thread-safe: one body, one thread.
+ *
+ * <p>{@link FormParser} is the simpler way for most protocols: it gathers plain fields and streams
+ * only files. Use this when every part's content is wanted as a stream.
  */
-final class MultipartParser {
+@ProviderType
+public final class MultipartParser {
     /** The most bytes of headers one part may have. */
-    static final int MAX_PART_HEADERS = 8 * 1024;
+    public static final int MAX_PART_HEADERS = 8 * 1024;
     /** RFC 2046: a boundary has 1 to 70 characters. */
-    static final int MAX_BOUNDARY = 70;
+    public static final int MAX_BOUNDARY = 70;
+    /** The most content bytes handed over in one {@link Handler#partData} call. */
+    public static final int MAX_PIECE = 8 * 1024;
 
     /** Receives a body's parts, in order. Buffers passed in are valid only during the call. */
-    interface Handler {
-        void partBegin(Part part) throws FormException;
+    @ConsumerType
+    public interface Handler {
+        /** A part begins: its headers. */
+        void partBegin(FormPart part) throws FormException;
 
+        /** A piece of the part's content. */
         void partData(ByteBuffer data) throws FormException;
 
+        /** The part's content is complete. */
         void partEnd() throws FormException;
-    }
-
-    /** A part's headers: its field name, the file name for an upload (else null), its type or null. */
-    record Part(String name, String filename, String contentType) {
     }
 
     private enum State { PREAMBLE, AFTER_DELIMITER, DASH, PADDING, CR, HEADERS, BODY, EPILOGUE }
@@ -42,7 +53,7 @@ final class MultipartParser {
     private final byte[] delimiter;
     private final int[] fallback;
     private final Handler handler;
-    private final byte[] out = new byte[8 * 1024];
+    private final byte[] out = new byte[MAX_PIECE];
     private int outLength;
     private final byte[] headers = new byte[MAX_PART_HEADERS];
     private int headersLength;
@@ -50,7 +61,12 @@ final class MultipartParser {
     private State state = State.PREAMBLE;
     private int matched;
 
-    MultipartParser(String boundary, Handler handler) throws FormException {
+    /**
+     * A parser for a body with {@code boundary} (see {@link #boundaryOf}).
+     *
+     * @throws FormException 400 for a missing boundary, or one that is not 1 to 70 printable characters
+     */
+    public MultipartParser(String boundary, Handler handler) throws FormException {
         if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY
                 || !boundary.chars().allMatch(c -> c > 0x20 && c < 0x7f || c == ' ')) {
             throw new FormException(400, "bad multipart boundary");
@@ -63,13 +79,13 @@ final class MultipartParser {
     }
 
     /** The boundary parameter of a multipart Content-Type, unquoted, or null. */
-    static String boundaryOf(String contentType) {
+    public static String boundaryOf(String contentType) {
         Map<String, String> params = parameters(contentType);
         return params.get("boundary");
     }
 
     /** Feeds the next piece of body; consumes all of {@code in}. */
-    void feed(ByteBuffer in) throws FormException {
+    public void feed(ByteBuffer in) throws FormException {
         while (in.hasRemaining()) {
             byte b = in.get();
             switch (state) {
@@ -114,7 +130,7 @@ final class MultipartParser {
     }
 
     /** The body ended: it must have ended with the close delimiter. */
-    void finish() throws FormException {
+    public void finish() throws FormException {
         if (state != State.EPILOGUE) {
             throw new FormException(400, state == State.PREAMBLE
                     ? "no multipart delimiter in the body" : "the multipart body ends before its close delimiter");
@@ -122,7 +138,7 @@ final class MultipartParser {
     }
 
     /** True once the close delimiter was read. */
-    boolean isDone() {
+    public boolean isDone() {
         return state == State.EPILOGUE;
     }
 
@@ -181,7 +197,7 @@ final class MultipartParser {
         matched = 0;
     }
 
-    private static Part part(String block) throws FormException {
+    private static FormPart part(String block) throws FormException {
         String disposition = null;
         String type = null;
         for (String line : block.split("\r?\n")) {
@@ -206,7 +222,7 @@ final class MultipartParser {
         if (!kind.equalsIgnoreCase("form-data") || field == null) {
             throw new FormException(400, "a multipart part that is not form-data with a name");
         }
-        return new Part(field, params.get("filename"), type);
+        return new FormPart(field, params.get("filename"), type);
     }
 
     /**
