@@ -66,6 +66,7 @@ public final class TestContext implements Context {
     private boolean rethrow = true;
     private int reported;
     private String serverString = "lws4j";
+    private final Map<String, Long> limits = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** A context whose clock starts at 2024-01-01T00:00:00Z. */
     public TestContext() {
@@ -90,6 +91,12 @@ public final class TestContext implements Context {
         TestVhost v = new TestVhost(this, name, port);
         vhosts.add(v);
         return v;
+    }
+
+    /** Sets a limit {@link #limits()} reports, by its config key (e.g. {@code max-http-body}). */
+    public TestContext limit(String key, long value) {
+        limits.put(key, value);
+        return this;
     }
 
     /** Sets what {@link #serverString()} answers. */
@@ -272,9 +279,10 @@ public final class TestContext implements Context {
         return startMillis;
     }
 
+    /** What {@link #limit} set, by key; none unless set. */
     @Override
     public Map<String, Long> limits() {
-        return Map.of();
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(limits));
     }
 
     @Override
