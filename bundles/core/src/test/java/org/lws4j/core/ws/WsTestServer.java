@@ -67,6 +67,15 @@ final class WsTestServer implements AutoCloseable {
     }
 
     static WsTestServer start(ContextConfig cfg, TestProtocol... protocols) throws IOException {
+        Map<String, org.lws4j.api.Protocol> named = new LinkedHashMap<>();
+        for (TestProtocol p : protocols) {
+            named.put(p.name, p);
+        }
+        return start(cfg, named);
+    }
+
+    /** Offers {@code protocols} (the first is the default); {@link #protocol} finds those that are TestProtocols. */
+    static WsTestServer start(ContextConfig cfg, Map<String, ? extends org.lws4j.api.Protocol> protocols) throws IOException {
         LogImpl log = new LogImpl(cfg.logLevel());
         if (System.getenv("LWS4J_TEST_LOG") != null) {
             log.addEmitter(new StderrEmitter(System.err));
@@ -74,8 +83,8 @@ final class WsTestServer implements AutoCloseable {
         ContextImpl ctx = new ContextImpl(cfg, log);
         ctx.start();
         Map<String, Map<String, String>> offered = new LinkedHashMap<>();
-        for (TestProtocol p : protocols) {
-            offered.put(p.name, Map.of());
+        for (String name : protocols.keySet()) {
+            offered.put(name, Map.of());
         }
         // the vhost config treats port 0 as "no listener", so take a free port (retrying a race)
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -86,9 +95,11 @@ final class WsTestServer implements AutoCloseable {
                 assertEquals(port, ctx.boundPort(v));
                 WsTestServer s = new WsTestServer(ctx, v, port);
                 long id = 1;
-                for (TestProtocol p : protocols) {
-                    ctx.addProtocol(p.name, p, 0, id++);
-                    s.protocols.put(p.name, p);
+                for (Map.Entry<String, ? extends org.lws4j.api.Protocol> p : protocols.entrySet()) {
+                    ctx.addProtocol(p.getKey(), p.getValue(), 0, id++);
+                    if (p.getValue() instanceof TestProtocol t) {
+                        s.protocols.put(p.getKey(), t);
+                    }
                 }
                 return s;
             }
