@@ -191,10 +191,15 @@ final class TestServer implements AutoCloseable {
         return await(f);
     }
 
+    /** Whether {@code condition} holds now, checked on the service thread. */
+    boolean holds(Predicate<ServiceThread> condition) {
+        return onLoop(condition::test);
+    }
+
     /** Waits until {@code condition}, checked on the service thread, holds; fails saying {@code what}. */
     void awaitOnLoop(String what, Predicate<ServiceThread> condition) {
         long deadline = System.nanoTime() + WAIT;
-        while (!onLoop(condition::test)) {
+        while (!holds(condition)) {
             if (System.nanoTime() - deadline > 0) {
                 fail("the server never got there: " + what + "\n" + logText());
             }
@@ -271,6 +276,33 @@ final class TestServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** True while the server waits for {@code c}'s socket to take more (registered for writing). Service thread only. */
+    static boolean waitsToWrite(ServiceThread t, RawClient c) {
+        ConnectionImpl s = serverSide(t, c);
+        for (SelectionKey k : t.selector().keys()) {
+            if (s != null && k.attachment() == s && k.isValid()) {
+                return (k.interestOps() & SelectionKey.OP_WRITE) != 0;
+            }
+        }
+        return false;
+    }
+
+    /** Waits until {@code condition} (something a test protocol records) holds; fails saying {@code what}. */
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("never happened: " + what);
+            }
+            try {
+                Thread.sleep(2); // a poll interval: the condition is what is waited for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for: " + what);
+            }
+        }
     }
 
     String logText() {
