@@ -2,7 +2,6 @@ package org.lws4j.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,13 +16,11 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.lws4j.api.LogLevel;
+import org.lws4j.core.LoopProbe;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.MountConfig;
 import org.lws4j.core.config.VhostConfig;
@@ -32,25 +29,21 @@ import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
 import org.lws4j.core.loop.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
-import org.lws4j.core.loop.Timer;
 import org.lws4j.core.vhost.VhostImpl;
 
 /**
  * A real context with one vhost on 127.0.0.1 serving a small site, for socket tests. Set the
  * environment variable LWS4J_TEST_LOG to see the server's log on stderr.
  *
- * <p>Tests synchronise on what the server did, never on sleeps: {@link #awaitOnLoop} waits for a
- * state of the service thread (a header buffer taken, bytes read, a connection gone), and
- * {@link #afterTimers} checks what a deadline did by running a check as a timer of its own,
- * which the loop runs after every timer due before it. The only time limit is {@link #WAIT},
- * which bounds a broken run.
+ * <p>Tests synchronise on what the server did, never on sleeps ({@link LoopProbe}):
+ * {@link #awaitOnLoop} waits for a state of the service thread (a header buffer taken, bytes
+ * read, a connection gone), and {@link #afterTimers} checks what a deadline did by running a
+ * check as a timer of its own, which the loop runs after every timer due before it.
  */
 final class TestServer implements AutoCloseable {
     static final String HELLO = "Hello, lws4j!\n";
     static final String SECRET = "TOP-SECRET-4711";
     static final int BIG_SIZE = 3 * 1024 * 1024 + 123;
-    /** How long a test waits for something the server must do; only a broken run gets there. */
-    static final long WAIT = TimeUnit.SECONDS.toNanos(20);
     private static final int LOG_MASK = LogLevel.ERR.bit() | LogLevel.WARN.bit() | LogLevel.NOTICE.bit()
             | LogLevel.INFO.bit();
 
@@ -179,80 +172,41 @@ final class TestServer implements AutoCloseable {
 
     /** Runs {@code query} on the service thread and returns its answer. */
     <T> T onLoop(Function<ServiceThread, T> query) {
-        ServiceThread t = ctx.threads().get(0);
-        CompletableFuture<T> f = new CompletableFuture<>();
-        t.execute(() -> {
-            try {
-                f.complete(query.apply(t));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return await(f);
+        return LoopProbe.onLoop(thread(), query);
     }
 
     /** Whether {@code condition} holds now, checked on the service thread. */
     boolean holds(Predicate<ServiceThread> condition) {
-        return onLoop(condition::test);
+        return LoopProbe.holds(thread(), condition);
     }
 
     /** Waits until {@code condition}, checked on the service thread, holds; fails saying {@code what}. */
     void awaitOnLoop(String what, Predicate<ServiceThread> condition) {
-        long deadline = System.nanoTime() + WAIT;
-        while (!holds(condition)) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("the server never got there: " + what + "\n" + logText());
-            }
-            try {
-                Thread.sleep(2); // a poll interval: the condition is what is waited for
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        LoopProbe.await(what, thread(), condition, this::logText);
     }
 
-    /**
-     * Runs {@code check} on the service thread as a timer due {@code delayNanos} from now (plus a
-     * nanosecond). Timers run in deadline order, so every timer the server had set before this
-     * call, for {@code delayNanos} or less, has run by then: a test sees what a deadline did
-     * without guessing how late the loop may be.
-     */
+    /** {@link LoopProbe#afterTimers} on the service thread. */
     <T> CompletableFuture<T> afterTimers(long delayNanos, Function<ServiceThread, T> check) {
-        ServiceThread t = ctx.threads().get(0);
-        CompletableFuture<T> f = new CompletableFuture<>();
-        t.execute(() -> t.timers().schedule(new Timer(() -> {
-            try {
-                f.complete(check.apply(t));
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }), System.nanoTime() + delayNanos + 1));
-        return f;
+        return LoopProbe.afterTimers(thread(), delayNanos, check);
     }
 
-    /** The answer of {@code f}, waiting at most {@link #WAIT}. */
+    /** The answer of {@code f}, waiting at most {@link LoopProbe#WAIT}. */
     static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(WAIT, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new AssertionError("failed on the service thread: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("the service thread did not answer within " + TimeUnit.NANOSECONDS.toSeconds(WAIT) + " s");
-        }
+        return LoopProbe.get(f);
+    }
+
+    /** Waits until {@code condition} (something a test protocol records) holds; fails saying {@code what}. */
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        LoopProbe.until(what, condition);
+    }
+
+    private ServiceThread thread() {
+        return ctx.threads().get(0);
     }
 
     /** The server's side of {@code c} (found by the client's port), or null once it is gone. Service thread only. */
     static ConnectionImpl serverSide(ServiceThread t, RawClient c) {
-        for (ConnectionImpl s : t.connections()) {
-            if (s.peerAddress() != null && s.peerAddress().getPort() == c.localPort()) {
-                return s;
-            }
-        }
-        return null;
+        return LoopProbe.connectionOf(t, c.localPort());
     }
 
     /** Bytes the server has read from {@code c} (-1 once the connection is gone). Service thread only. */
@@ -269,40 +223,12 @@ final class TestServer implements AutoCloseable {
 
     /** True while the server reads from {@code c} (its side is registered for reading). Service thread only. */
     static boolean readsFrom(ServiceThread t, RawClient c) {
-        ConnectionImpl s = serverSide(t, c);
-        for (SelectionKey k : t.selector().keys()) {
-            if (s != null && k.attachment() == s && k.isValid()) {
-                return (k.interestOps() & SelectionKey.OP_READ) != 0;
-            }
-        }
-        return false;
+        return (LoopProbe.interest(t, serverSide(t, c)) & SelectionKey.OP_READ) != 0;
     }
 
     /** True while the server waits for {@code c}'s socket to take more (registered for writing). Service thread only. */
     static boolean waitsToWrite(ServiceThread t, RawClient c) {
-        ConnectionImpl s = serverSide(t, c);
-        for (SelectionKey k : t.selector().keys()) {
-            if (s != null && k.attachment() == s && k.isValid()) {
-                return (k.interestOps() & SelectionKey.OP_WRITE) != 0;
-            }
-        }
-        return false;
-    }
-
-    /** Waits until {@code condition} (something a test protocol records) holds; fails saying {@code what}. */
-    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("never happened: " + what);
-            }
-            try {
-                Thread.sleep(2); // a poll interval: the condition is what is waited for
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
+        return (LoopProbe.interest(t, serverSide(t, c)) & SelectionKey.OP_WRITE) != 0;
     }
 
     String logText() {

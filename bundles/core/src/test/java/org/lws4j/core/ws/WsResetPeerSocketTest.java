@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -72,9 +68,9 @@ class WsResetPeerSocketTest {
             int clientPort = c.socket.getLocalPort();
             c.socket.setSoLinger(true, 0);
             c.close(); // RST
-            // the server's socket has taken the reset once the kernel has dropped it (reading
+            // the server's socket has taken the reset once the kernel no longer lists it (reading
             // nothing, the server cannot tell); only then is it asked to write
-            awaitGone(server.port, clientPort);
+            TcpTable.await("the server's socket took the reset", server.port, clientPort, state -> state == null);
             assertTrue(wsi.execute(wsi::requestWriteable), "the connection closed before it was asked to write");
             List<String> seen = new ArrayList<>();
             while (true) {
@@ -93,32 +89,6 @@ class WsResetPeerSocketTest {
                 }
             }
             assertEquals(List.of("write returned false", "CLOSED"), seen, "the write that met the reset, then CLOSED");
-        }
-    }
-
-    /**
-     * Waits until the kernel no longer lists the server's side of the connection (local port
-     * {@code serverPort}, peer port {@code clientPort}) in /proc/net/tcp: a reset socket leaves
-     * the table.
-     */
-    private static void awaitGone(int serverPort, int clientPort) throws IOException, InterruptedException {
-        String local = String.format(Locale.ROOT, ":%04X ", serverPort);
-        String peer = String.format(Locale.ROOT, ":%04X ", clientPort);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (true) {
-            List<String> lines = Files.readAllLines(Path.of("/proc/net/tcp"));
-            boolean listed = false;
-            for (String l : lines) {
-                String[] f = l.trim().split("\\s+");
-                if (f.length > 3 && (f[1] + " ").endsWith(local) && (f[2] + " ").endsWith(peer)) {
-                    listed = true;
-                }
-            }
-            if (!listed) {
-                return;
-            }
-            assertTrue(System.nanoTime() - deadline < 0, "the server's socket never took the reset: " + lines);
-            Thread.sleep(1); // a poll interval: the kernel's table is what is waited for
         }
     }
 }

@@ -16,6 +16,7 @@ import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
 import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
+import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.ws.TestProtocol.Mode;
 
@@ -35,6 +36,9 @@ final class WsTestServer implements AutoCloseable {
     static final int SMALL_MESSAGE = 2500;
     private static final int LOG_MASK = LogLevel.ERR.bit() | LogLevel.WARN.bit() | LogLevel.NOTICE.bit()
             | LogLevel.INFO.bit();
+
+    /** The servers running now, by port, so a client can ask its server what it has read. */
+    private static final Map<Integer, WsTestServer> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
 
     final ContextImpl ctx;
     final VhostImpl vhost;
@@ -94,6 +98,7 @@ final class WsTestServer implements AutoCloseable {
             if (v != null) {
                 assertEquals(port, ctx.boundPort(v));
                 WsTestServer s = new WsTestServer(ctx, v, port);
+                RUNNING.put(port, s);
                 long id = 1;
                 for (Map.Entry<String, ? extends org.lws4j.api.Protocol> p : protocols.entrySet()) {
                     ctx.addProtocol(p.getKey(), p.getValue(), 0, id++);
@@ -114,6 +119,16 @@ final class WsTestServer implements AutoCloseable {
         }
     }
 
+    /** The server listening on {@code port}, or null. */
+    static WsTestServer at(int port) {
+        return RUNNING.get(port);
+    }
+
+    /** The service thread (there is one). */
+    ServiceThread thread() {
+        return ctx.threads().get(0);
+    }
+
     TestProtocol protocol(String name) {
         return protocols.get(name);
     }
@@ -130,6 +145,7 @@ final class WsTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        RUNNING.remove(port, this);
         ctx.stop();
     }
 }
