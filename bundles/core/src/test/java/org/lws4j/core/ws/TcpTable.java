@@ -11,9 +11,10 @@ import java.util.function.Predicate;
 import org.lws4j.core.LoopProbe;
 
 /**
- * The kernel's table of IPv4 TCP sockets (Linux /proc/net/tcp), for tests that must know that a
- * FIN or a reset has reached the server's socket before they ask the server what it did with it:
- * the server may not read (rx off), so it cannot tell them.
+ * The kernel's tables of TCP sockets (Linux /proc/net/tcp6, where a dual-stack JVM's sockets are,
+ * and /proc/net/tcp), for tests that must know that a FIN or a reset has reached the server's
+ * socket before they ask the server what it did with it: the server may not read (rx off), so it
+ * cannot tell them.
  */
 final class TcpTable {
     /** A socket that has sent its FIN and received the peer's. */
@@ -26,19 +27,28 @@ final class TcpTable {
     static String state(int local, int peer) {
         String l = String.format(Locale.ROOT, ":%04X", local);
         String p = String.format(Locale.ROOT, ":%04X", peer);
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/net/tcp"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 3 && f[1].endsWith(l) && f[2].endsWith(p)) {
-                return f[3];
+        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (String line : lines) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(l) && f[2].endsWith(p)) {
+                    return f[3];
+                }
             }
         }
         return null;
+    }
+
+    /** Fails unless the socket from local port {@code local} to peer port {@code peer} is listed (so a wait for it to go means something). */
+    static void assertListed(int local, int peer) {
+        if (state(local, peer) == null) {
+            throw new AssertionError("no socket from port " + local + " to port " + peer + " in /proc/net/tcp6 or /proc/net/tcp");
+        }
     }
 
     /** Waits until the state of that socket (null: gone) satisfies {@code p}; fails saying {@code what}. */

@@ -66,6 +66,7 @@ class WsResetPeerSocketTest {
             WsTestClient c = WsTestClient.open(server.port, tag, "writer");
             Connection wsi = established.get(WAIT_SECONDS, TimeUnit.SECONDS);
             int clientPort = c.socket.getLocalPort();
+            TcpTable.assertListed(server.port, clientPort);
             c.socket.setSoLinger(true, 0);
             c.close(); // RST
             // the server's socket has taken the reset once the kernel no longer lists it (reading

@@ -234,6 +234,7 @@ class WsViolationSocketTest {
                     frame(true, 0, FrameHeader.OP_TEXT, utf8("more"))));
             List<Frame> frames = c.readToEof();
             assertEquals(1002, frames.get(frames.size() - 1).code());
+            TcpTable.assertListed(big.port, clientPort);
             cpu0 = serviceCpuNanos();
         } // our FIN goes out here
         // once the kernel has taken our FIN (the server's socket has both FINs), the loop's next
