@@ -267,9 +267,14 @@ function watchErrors(page, name) {
         && Number(chart.getAttribute('data-samples') || 0) >= 3
         && Number(document.querySelector(si + '.ws-demo').getAttribute('data-reports') || 0) >= 3;
     }, si, { timeout: 15000, polling: 200 });
-    const rows = await a.$$eval(si + 'tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));
-    const viewers = await a.$$eval(si + '[data-role="viewers"] li', (lis) => lis.map((li) => li.textContent));
-    const facts = await a.$$eval(si + '[data-role="server-facts"] dt', (dts) => dts.map((dt) => dt.textContent + ': ' + dt.nextElementSibling.textContent));
+    // one evaluation, so one snapshot: $$eval finds the elements and reads them in two steps, and
+    // a report rendered between them detaches what was found (a dt with no dd after it)
+    const { rows, viewers, facts } = await a.evaluate((si) => ({
+      rows: Array.from(document.querySelectorAll(si + 'tbody tr')).map((tr) => Array.from(tr.cells).map((c) => c.textContent)),
+      viewers: Array.from(document.querySelectorAll(si + '[data-role="viewers"] li')).map((li) => li.textContent),
+      facts: Array.from(document.querySelectorAll(si + '[data-role="server-facts"] dt'))
+        .map((dt) => dt.textContent + ': ' + dt.nextElementSibling.textContent),
+    }), si);
     step('serverInfo', { rows, viewers, facts, userAgent: await a.evaluate(() => navigator.userAgent),
       reports: Number(await a.getAttribute(si + '.ws-demo', 'data-reports')) });
     await shot(a, '4-server-info');
