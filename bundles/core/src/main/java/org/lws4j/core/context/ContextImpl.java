@@ -66,6 +66,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             ServiceThread pt = new ServiceThread(i, log, config.maxHttpHeaderData(), config.maxHttpHeaderPool());
             pt.setOutputLimits(config.maxOutputBuffer(), Math.max(config.maxOutputBuffer(), config.outputBudget() / n));
             pt.setOnDeath(t -> threadDied(pt, t));
+            pt.headerPool().setIdleMillis(config.headerBufferIdleMillis());
             l.add(pt);
         }
         this.threads = Collections.unmodifiableList(l);
