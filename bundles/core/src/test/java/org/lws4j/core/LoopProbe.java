@@ -12,7 +12,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.loop.Timer;
 
@@ -107,7 +107,7 @@ public final class LoopProbe {
 
     /** The connection of {@code t} whose peer has port {@code peerPort} (a test client's own), or null once it is gone. */
     public static ConnectionImpl connectionOf(ServiceThread t, int peerPort) {
-        for (ConnectionImpl c : t.connections()) {
+        for (ConnectionImpl c : ConnectionImpl.on(t)) {
             if (c.peerAddress() != null && c.peerAddress().getPort() == peerPort) {
                 return c;
             }

@@ -29,7 +29,7 @@ import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
 import org.lws4j.core.config.VhostConfig;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.http.RawClient.Response;
 import org.lws4j.core.vhost.VhostImpl;
 

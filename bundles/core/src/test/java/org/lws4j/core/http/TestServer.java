@@ -27,7 +27,7 @@ import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
 import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 

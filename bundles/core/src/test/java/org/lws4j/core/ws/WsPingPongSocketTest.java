@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.lws4j.api.Reason;
 import org.lws4j.core.LoopProbe;
 import org.lws4j.core.config.ContextConfig;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.ws.TestProtocol.Mode;
 import org.lws4j.core.ws.WsTestClient.Frame;

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.lws4j.api.CloseStatus;
 import org.lws4j.core.LoopProbe;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 
 /**
  * A WebSocket client on a raw socket: sends a handshake, then hand-built frames (see
