@@ -91,6 +91,33 @@ async function counter(page) {
   return Number(await page.textContent('[data-demo="dumb-increment"] [data-role="counter"]'));
 }
 
+/** Waits until the counter shows at least {@code n}. */
+async function counterAtLeast(page, n) {
+  await page.waitForFunction((v) => Number(document.querySelector('[data-demo="dumb-increment"] [data-role="counter"]').textContent) >= v,
+    n, { timeout: 10000, polling: 20 });
+}
+
+/**
+ * Clicks Reset with the counter at 10 or more and waits until it has shown a value below 10: a
+ * watcher sees every value the page shows, so a busy machine cannot make the test miss the drop.
+ */
+async function resetCounter(page) {
+  await counterAtLeast(page, 10);
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-demo="dumb-increment"] [data-role="counter"]');
+    window.lws4jTestDropped = false;
+    const watch = new MutationObserver(() => {
+      if (Number(el.textContent) < 10) {
+        window.lws4jTestDropped = true;
+        watch.disconnect();
+      }
+    });
+    watch.observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await page.click('[data-demo="dumb-increment"] [data-action="reset"]');
+  await page.waitForFunction(() => window.lws4jTestDropped, null, { timeout: 10000, polling: 20 });
+}
+
 /** True when the canvas has a pixel close to rgb around canvas point (x, y). */
 function hasColourNear(page, x, y, rgb) {
   return page.evaluate(([x, y, rgb]) => {
@@ -150,15 +177,15 @@ function watchErrors(page, name) {
 
     // ---- Dumb Increment --------------------------------------------------------------------------
     const v1 = await counter(a);
-    await a.waitForFunction((v) => Number(document.querySelector('[data-demo="dumb-increment"] [data-role="counter"]').textContent) >= v + 10,
-      v1, { timeout: 5000, polling: 50 });
+    await counterAtLeast(a, v1 + 10);
     const v2 = await counter(a);
-    await a.click('[data-demo="dumb-increment"] [data-action="reset"]');
-    await a.waitForFunction((v) => Number(document.querySelector('[data-demo="dumb-increment"] [data-role="counter"]').textContent) < Math.min(v, 10),
-      v2, { timeout: 3000, polling: 20 });
+    await resetCounter(a);
     const afterReset = await counter(a);
     await a.click('[data-demo="dumb-increment"] [data-action="junk"]');
-    await a.waitForTimeout(600);
+    // a reset sent after the junk on the same socket: once the counter drops again the server has
+    // read the junk and kept the socket; then the counter must run on
+    await resetCounter(a);
+    await counterAtLeast(a, afterReset + 1);
     const afterJunk = await counter(a);
     const junkState = await a.getAttribute('[data-demo="dumb-increment"] .ws-demo', 'data-ws');
     const extensions = await a.evaluate(() => document.querySelector('[data-demo="dumb-increment"] .status__text').textContent);
@@ -237,11 +264,17 @@ function watchErrors(page, name) {
       const chart = document.querySelector(si + 'canvas[data-role="chart"]');
       return n('dumb-increment-protocol') >= 2 && n('lws-mirror-protocol') >= 2 && n('lws-status') >= 2
         && document.querySelectorAll(si + '[data-role="viewers"] li').length >= 2
-        && Number(chart.getAttribute('data-samples') || 0) >= 3;
+        && Number(chart.getAttribute('data-samples') || 0) >= 3
+        && Number(document.querySelector(si + '.ws-demo').getAttribute('data-reports') || 0) >= 3;
     }, si, { timeout: 15000, polling: 200 });
-    const rows = await a.$$eval(si + 'tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent)));
-    const viewers = await a.$$eval(si + '[data-role="viewers"] li', (lis) => lis.map((li) => li.textContent));
-    const facts = await a.$$eval(si + '[data-role="server-facts"] dt', (dts) => dts.map((dt) => dt.textContent + ': ' + dt.nextElementSibling.textContent));
+    // one evaluation, so one snapshot: $$eval finds the elements and reads them in two steps, and
+    // a report rendered between them detaches what was found (a dt with no dd after it)
+    const { rows, viewers, facts } = await a.evaluate((si) => ({
+      rows: Array.from(document.querySelectorAll(si + 'tbody tr')).map((tr) => Array.from(tr.cells).map((c) => c.textContent)),
+      viewers: Array.from(document.querySelectorAll(si + '[data-role="viewers"] li')).map((li) => li.textContent),
+      facts: Array.from(document.querySelectorAll(si + '[data-role="server-facts"] dt'))
+        .map((dt) => dt.textContent + ': ' + dt.nextElementSibling.textContent),
+    }), si);
     step('serverInfo', { rows, viewers, facts, userAgent: await a.evaluate(() => navigator.userAgent),
       reports: Number(await a.getAttribute(si + '.ws-demo', 'data-reports')) });
     await shot(a, '4-server-info');
@@ -303,7 +336,17 @@ function watchErrors(page, name) {
       return { text: g.textContent, opacity: getComputedStyle(g).getPropertyValue('--lws-gray-opacity').trim(),
         inert: document.querySelector('main').inert, server: document.documentElement.getAttribute('data-server') };
     });
-    await a.waitForTimeout(1500); // a few failed reconnects while it is away
+    // a few failed reconnects while it is away: the card turns "connecting" at each attempt
+    await a.evaluate(() => {
+      window.lws4jTestAttempts = 0;
+      const card = document.querySelector('[data-demo="dumb-increment"] .ws-demo');
+      new MutationObserver(() => {
+        if (card.getAttribute('data-ws') === 'connecting') {
+          window.lws4jTestAttempts++;
+        }
+      }).observe(card, { attributes: true, attributeFilter: ['data-ws'] });
+    });
+    await a.waitForFunction(() => window.lws4jTestAttempts >= 2, null, { timeout: 30000, polling: 50 });
     const stillDimmed = await a.evaluate(() => !document.getElementById('lws-gray-out').hidden);
     await shot(a, '9-dimmed-server-stopped');
     const started = await ask('start', 90000);

@@ -98,12 +98,14 @@ class CgiIT {
                 out += "path_info=" + os.environ.get("PATH_INFO", "(none)") + "\\n"
                 sys.stdout.buffer.write(out.encode("utf-8"))
                 """);
-        // reads its whole stdin (to EOF: chunked requests have no CONTENT_LENGTH), after a pause
-        // long enough for the request body to back up; answers its length and SHA-256
+        // reads its whole stdin (to EOF: chunked requests have no CONTENT_LENGTH) and answers its
+        // length and SHA-256; with ?wait it reads nothing until the test creates sum.go
         script("sum.py", """
                 #!/usr/bin/python3
                 import hashlib, os, sys, time
-                time.sleep(float(os.environ.get("QUERY_STRING") or "0"))
+                if os.environ.get("QUERY_STRING") == "wait":
+                    while not os.path.exists("%s"):
+                        time.sleep(0.01)
                 h = hashlib.sha256()
                 n = 0
                 while True:
@@ -112,9 +114,9 @@ class CgiIT {
                         break
                     h.update(b)
                     n += len(b)
-                sys.stdout.buffer.write(("Content-Type: text/plain\\n\\n%d %s %s\\n"
-                    % (n, h.hexdigest(), os.environ.get("CONTENT_LENGTH", "-"))).encode())
-                """);
+                sys.stdout.buffer.write(("Content-Type: text/plain\\n\\n%%d %%s %%s\\n"
+                    %% (n, h.hexdigest(), os.environ.get("CONTENT_LENGTH", "-"))).encode())
+                """.formatted(scripts.resolve("sum.go")));
         script("teapot.sh", """
                 #!/bin/sh
                 echo "Status: 418 I'm a teapot"
@@ -276,9 +278,11 @@ class CgiIT {
     void aProgramThatReadsLateStopsTheUploadInsteadOfBufferingIt() throws Exception {
         int size = 64 << 20;
         AtomicLong sent = new AtomicLong();
+        Path go = scripts.resolve("sum.go");
+        Files.deleteIfExists(go);
         try (WireClient c = new WireClient(rt.port, 0)) {
             c.socket.setSendBufferSize(64 * 1024);
-            c.send("POST /cgi-bin/sum?4 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + size
+            c.send("POST /cgi-bin/sum?wait HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + size
                     + "\r\nConnection: close\r\n\r\n");
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] block = new byte[65536];
@@ -299,10 +303,11 @@ class CgiIT {
                 md.update(block);
             }
             writer.start();
-            Thread.sleep(2500); // the program sleeps 4 s before it reads
-            long early = sent.get();
+            // the program reads nothing until sum.go exists: the upload must stop
+            long early = awaitUploadHeldBack(c, writer, sent);
             System.out.println("[CgiIT] sent while the program was not reading: " + early + " of " + size);
             assertTrue(early < 24 << 20, "the server kept reading the body while stdin was full: " + early + " bytes");
+            Files.writeString(go, "");
             writer.join(60_000);
             WireClient.Head h = c.readHead();
             assertEquals(200, h.status());
@@ -374,11 +379,12 @@ class CgiIT {
     @Test
     @Order(20)
     void timeoutBeforeTheHeadIs504AndKillsTheWholeGroup() throws Exception {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(); // before the request, so before the program and its timeout
         HttpResponse<String> r = get("/cgi-bin/sleep");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(504, r.statusCode());
-        assertTrue(ms >= 1500 && ms < 10_000, "504 after " + ms + " ms for a cgi-timeout of 2 s");
+        assertTrue(ms >= 2000, "504 after " + ms + " ms, before the cgi-timeout of 2 s");
+        awaitLog(scripts.resolve("sleep.sh") + ": GET /cgi-bin/sleep: still running after its cgi-timeout of 2 s");
         assertGone(scripts.resolve("sleep.pids"));
     }
 
@@ -498,7 +504,7 @@ class CgiIT {
             assertEquals(200, h.status());
             assertTrue(h.chunked());
 
-            long first = awaitStall(progress);
+            long first = awaitBlockedWriting(progress);
             System.out.println("[CgiIT] a program with " + (BIG_OUTPUT >> 20) + " MiB to write is blocked after "
                     + first + " bytes; server " + heap());
             assertTrue(first < 24 << 20, "the program wrote " + first + " bytes while the client read nothing");
@@ -603,20 +609,93 @@ class CgiIT {
         return stat != null && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
     }
 
-    /** Waits until the program's progress count stops growing for a second; returns it. */
-    private static long awaitStall(Path progress) throws Exception {
-        long[] last = {-1};
-        long[] since = {System.nanoTime()};
-        return rt.await("the program's output to stall", Duration.ofSeconds(30), () -> {
-            String s = readQuietly(progress);
-            long now = s == null || s.isBlank() ? 0 : Long.parseLong(s.trim());
-            if (now != last[0]) {
-                last[0] = now;
-                since[0] = System.nanoTime();
+    /**
+     * Waits until the upload is held back: the client's writer waits in a socket write, and across
+     * a request the server answers on another connection (so its loop has turned) neither the
+     * client sent more nor did the server read any of what waits in its socket. A server that went
+     * on reading would have taken some of it in that turn. Returns the bytes sent by then.
+     */
+    private static long awaitUploadHeldBack(WireClient c, Thread writer, AtomicLong sent) throws Exception {
+        int clientPort = c.socket.getLocalPort();
+        return rt.await("the upload to stop while the program reads nothing", Duration.ofSeconds(60), () -> {
+            if (!writer.isAlive()) {
+                return Optional.of(sent.get()); // all of it taken: the assertion says so
+            }
+            long before = sent.get();
+            long waiting = serverReceiveQueue(clientPort);
+            if (!inSocketWrite(writer) || waiting <= 0) {
                 return Optional.empty();
             }
-            return System.nanoTime() - since[0] > 1_500_000_000L && now > 0 ? Optional.of(now) : Optional.empty();
+            tryGet("/nothing-here"); // answered by the same service thread
+            boolean held = inSocketWrite(writer) && sent.get() == before && serverReceiveQueue(clientPort) == waiting;
+            return held ? Optional.of(before) : Optional.empty();
         });
+    }
+
+    /**
+     * True while {@code t} is inside a socket write: in the native write (blocked on a full send
+     * buffer, or about to return) or parked until the socket can take more.
+     */
+    private static boolean inSocketWrite(Thread t) {
+        StackTraceElement[] st = t.getStackTrace();
+        boolean socketWrite = false;
+        for (StackTraceElement e : st) {
+            socketWrite |= e.getClassName().equals("sun.nio.ch.NioSocketImpl") && e.getMethodName().equals("implWrite");
+        }
+        return socketWrite && st.length > 0 && (st[0].isNativeMethod() || st[0].getMethodName().equals("park")
+                || java.util.Arrays.stream(st).anyMatch(e -> e.getMethodName().equals("park")));
+    }
+
+    /**
+     * Bytes received on the server's side of the connection from {@code clientPort} that the
+     * server has not read (rx_queue in Linux's /proc/net/tcp6, or tcp for an IPv4-only JVM); -1
+     * when it is not listed.
+     */
+    private static long serverReceiveQueue(int clientPort) {
+        String local = String.format(":%04X", rt.port);
+        String peer = String.format(":%04X", clientPort);
+        for (String file : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+            String table = readQuietly(Path.of(file));
+            for (String line : table == null ? new String[0] : table.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 4 && f[1].endsWith(local) && f[2].endsWith(peer)) {
+                    return Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits until the program is blocked writing to its full stdout pipe, and still is, with the
+     * same count, after the server has answered a request on another connection; returns the
+     * count. A server that went on reading the program's output would have let it write on.
+     */
+    private static long awaitBlockedWriting(Path progress) throws Exception {
+        long pid = rt.await("big.py to start", Duration.ofSeconds(30), () -> {
+            String s = readQuietly(progress.resolveSibling("big.progress.pid"));
+            return s == null || s.isBlank() ? Optional.empty() : Optional.of(Long.parseLong(s.trim()));
+        });
+        return rt.await("the program to be blocked writing its output", Duration.ofSeconds(60), () -> {
+            long before = count(progress);
+            if (!inPipeWrite(pid)) {
+                return Optional.empty();
+            }
+            tryGet("/nothing-here");
+            return inPipeWrite(pid) && count(progress) == before ? Optional.of(before) : Optional.empty();
+        });
+    }
+
+    private static long count(Path progress) {
+        String s = readQuietly(progress);
+        return s == null || s.isBlank() ? 0 : Long.parseLong(s.trim());
+    }
+
+    /** True while process {@code pid} sleeps in a pipe write (Linux /proc/PID/wchan, e.g. anon_pipe_write). */
+    private static boolean inPipeWrite(long pid) {
+        String wchan = readQuietly(Path.of("/proc/" + pid + "/wchan"));
+        String stat = readQuietly(Path.of("/proc/" + pid + "/stat"));
+        return wchan != null && wchan.contains("pipe") && stat != null && stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
     }
 
     private static String heap() {

@@ -3,7 +3,7 @@ package org.lws4j.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bin/lws4j client} against {@code bin/lws4j run} (the assembled distribution, on free
- * ports of 127.0.0.1): ws (mirror and dumb-increment), wss and https when the tls bundle is in the
- * distribution, http, raw to a fallback-to-raw vhost echoing with protocol-lws-raw-test; nc on
+ * ports of 127.0.0.1): ws (mirror and dumb-increment), wss and https (the tls bundle is in the
+ * distribution), http, raw to a fallback-to-raw vhost echoing with protocol-lws-raw-test; nc on
  * that vhost; a FIFO written with {@code echo hello > FIFO} reaching the server's log; Ctrl-C
  * stopping the client; and libwebsockets' own C test client talking mirror and dumb-increment to
- * us (skipped, saying so, when Debian's libwebsockets-test-server is not installed).
+ * us. A missing peer (nc, Debian's libwebsockets-test-server) fails its test, naming the package.
  */
 class ClientIT {
     static final Pattern MIRROR = Pattern.compile("mirror: sent (\\d+) circles, received (\\d+) messages, (\\d+) of them ours");
@@ -93,7 +93,7 @@ class ClientIT {
 
     @Test
     void tlsWebSocketsAndHttpsWithMinusK() throws Exception {
-        assumeTrue(!server.bundles("org.lws4j.tls").isEmpty(), "no tls bundle in the distribution yet: wss and https not tested");
+        assertFalse(server.bundles("org.lws4j.tls").isEmpty(), "the distribution has no tls bundle in bundle/");
         server.awaitLog("TLS on /127.0.0.1:" + tlsPort, Duration.ofMillis(T));
         try (Command c = server.client("client-https", "-k", "https://127.0.0.1:" + tlsPort + "/big.bin")) {
             assertEquals(0, c.awaitExit(T), c.describe());
@@ -121,7 +121,7 @@ class ClientIT {
 
     @Test
     void ncLinesEcho() throws Exception {
-        assumeTrue(Command.available("nc"), "nc is not installed (Debian netcat-openbsd)");
+        Command.requirePeer("nc", "netcat-openbsd");
         try (Command nc = Command.start(server.home, "nc", List.of("nc", "127.0.0.1", Integer.toString(rawPort)))) {
             nc.type("typed into nc\n");
             nc.awaitOut("the echo", s -> s.equals("typed into nc\n"), T);
@@ -150,13 +150,13 @@ class ClientIT {
     }
 
     /**
-     * lws's test client (Debian's libwebsockets-test-client, lws 4.1.6) for a few seconds against
-     * us: dumb-increment counts must arrive, its circles must be mirrored (an lws4j client in the
-     * same group sees them), and neither side may log an error.
+     * lws's test client (Debian's libwebsockets-test-client, lws 4.1.6) against us until it has
+     * seen 20 dumb-increment counts and sent 100 circles: its circles must be mirrored (an lws4j
+     * client in the same group sees them), and neither side may log an error.
      */
     @Test
     void libwebsocketsTestClientTalksToUs() throws Exception {
-        assumeTrue(Command.available(LWS_TEST_CLIENT), LWS_TEST_CLIENT + " is not installed (Debian libwebsockets-test-server): skipped");
+        Command.requirePeer(LWS_TEST_CLIENT, "libwebsockets-test-server");
         int logBefore = server.logText().length();
         try (Command watcher = server.client("client-mirror-watcher", "ws://127.0.0.1:" + port + "/", "--protocol",
                 "lws-mirror-protocol", "--rate", "1")) {
@@ -165,7 +165,8 @@ class ClientIT {
             Command lws = Command.start(server.home, "lws-test-client",
                     List.of(LWS_TEST_CLIENT, "127.0.0.1", "--port=" + port, "-d", "1039"));
             try {
-                Thread.sleep(4000);
+                lws.awaitOutput("20 dumb-increment counts and 100 circles sent",
+                        o -> dumbIncrementCounts(o) >= 20 && circlesSent(o) >= 100, T);
                 lws.interrupt(); // its SIGINT handler ends the loop and destroys the context
                 assertEquals(0, lws.awaitExit(T), lws.describe());
             } finally {
@@ -183,10 +184,10 @@ class ClientIT {
                     + (out.contains("illegal rsv bits") ? "\n(we sent RSV1 frames it cannot take: permessage-deflate agreed on a"
                     + " protocol whose rx buffer lws finds too small for it)" : ""));
             assertTrue(out.contains("mirror: LWS_CALLBACK_CLIENT_ESTABLISHED"), "its mirror connection did not open\n" + Command.tail(out));
-            long counts = out.lines().filter(l -> l.matches(".* I: rx \\d+ '\\d+'")).count();
-            assertTrue(counts >= 20, "it saw " + counts + " dumb-increment counts in 4 s\n" + Command.tail(out));
-            long sent = out.lines().filter(l -> l.contains("LWS_CALLBACK_CLIENT_WRITEABLE")).count();
-            assertTrue(sent >= 100, "it sent " + sent + " circles in 4 s");
+            long counts = dumbIncrementCounts(out);
+            assertTrue(counts >= 20, "it saw " + counts + " dumb-increment counts\n" + Command.tail(out));
+            long sent = circlesSent(out);
+            assertTrue(sent >= 100, "it sent " + sent + " circles");
             watcher.awaitOut("its circles, mirrored to the watcher", s -> {
                 Matcher w = lastMirrorLine(s);
                 return w != null && Long.parseLong(w.group(2)) - Long.parseLong(w.group(3)) >= 100;
@@ -195,6 +196,16 @@ class ClientIT {
         String ours = server.logText().substring(logBefore);
         List<String> errors = ours.lines().filter(l -> l.contains("] E: ")).toList();
         assertTrue(errors.isEmpty(), "the runtime logged errors while lws's test client ran: " + errors);
+    }
+
+    /** dumb-increment numbers lws's test client logged (-d 1039: its "rx" info lines). */
+    static long dumbIncrementCounts(String lwsOutput) {
+        return lwsOutput.lines().filter(l -> l.matches(".* I: rx \\d+ '\\d+'")).count();
+    }
+
+    /** Mirror circles lws's test client sent (one user line per WRITEABLE). */
+    static long circlesSent(String lwsOutput) {
+        return lwsOutput.lines().filter(l -> l.contains("LWS_CALLBACK_CLIENT_WRITEABLE")).count();
     }
 
     static long ownCircles(String out) {

@@ -60,6 +60,17 @@ final class Command implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Fails unless {@code program} is installed, naming the Debian package that has it: a test
+     * whose peer is missing fails, it never skips ({@code .ci/run} installs every peer).
+     */
+    static void requirePeer(String program, String debianPackage) {
+        if (!available(program)) {
+            fail(program + " is needed by this test and is not installed: apt-get install " + debianPackage
+                    + " (.ci/run installs every peer)");
+        }
+    }
+
     /** A command's exit status and output (stdout and stderr together). */
     record Run(int status, String out) {
     }
@@ -107,6 +118,11 @@ final class Command implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status of a process that has ended. */
+    int exitStatus() {
+        return process.exitValue();
+    }
+
     void type(String text) throws IOException {
         stdin.write(text.getBytes(StandardCharsets.UTF_8));
         stdin.flush();
@@ -131,9 +147,19 @@ final class Command implements AutoCloseable {
 
     /** Waits until standard output satisfies {@code p}; fails with both outputs otherwise. */
     String awaitOut(String what, Predicate<String> p, long millis) throws InterruptedException {
+        return await(what, this::out, p, millis);
+    }
+
+    /** Waits until standard output and error together satisfy {@code p}; fails with both otherwise. */
+    String awaitOutput(String what, Predicate<String> p, long millis) throws InterruptedException {
+        return await(what, () -> out() + err(), p, millis);
+    }
+
+    private String await(String what, java.util.function.Supplier<String> output, Predicate<String> p, long millis)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (true) {
-            String s = out();
+            String s = output.get();
             if (p.test(s)) {
                 return s;
             }

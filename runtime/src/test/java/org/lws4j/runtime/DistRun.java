@@ -174,9 +174,14 @@ final class DistRun implements AutoCloseable {
         return pb;
     }
 
-    /** Starts {@code bin/lws4j client ARGS}, its output in the copy's folder. */
+    /**
+     * Starts {@code bin/lws4j client ARGS}, its output in the copy's folder. SIGINT is set back to
+     * its default for it (coreutils env): a build started in the background without job control
+     * ignores SIGINT, a JVM started with SIGINT ignored never handles it, and Ctrl-C must work
+     * however the build was started.
+     */
     Command client(String command, String... args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of(script(), "client"));
+        List<String> argv = new ArrayList<>(List.of("env", "--default-signal=INT", script(), "client"));
         argv.addAll(List.of(args));
         return Command.start(home, command, argv);
     }

@@ -3,7 +3,6 @@ package org.lws4j.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code bin/lws4j client} against libwebsockets' own C test server (Debian's
  * libwebsockets-test-server, lws 4.1.6), started by the test on a free port: our client joins its
  * lws-mirror-protocol and dumb-increment-protocol and sees the counts and its own circles come
- * back, and fetches its page over HTTP. Skipped, saying so, when the server is not installed or
- * does not start. (The C server listens on every interface; the test talks to 127.0.0.1 only.)
+ * back, and fetches its page over HTTP. Fails, naming the package, when the server is not
+ * installed, and with the server's output when it does not start. (The C server listens on every
+ * interface; the test talks to 127.0.0.1 only.)
  */
 class LwsTestServerIT {
     static final String LWS_TEST_SERVER = "/usr/bin/libwebsockets-test-server";
@@ -37,14 +37,15 @@ class LwsTestServerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Command.available(LWS_TEST_SERVER), LWS_TEST_SERVER + " is not installed (Debian libwebsockets-test-server): skipped");
+        Command.requirePeer(LWS_TEST_SERVER, "libwebsockets-test-server");
         rt = DistRun.copy("lws-test-server-it").withoutDemo();
         port = rt.port;
         lws = Command.start(rt.home, "lws-test-server", List.of(LWS_TEST_SERVER, "-p", Integer.toString(port)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             if (!lws.isAlive()) {
-                assumeTrue(false, "libwebsockets-test-server did not start: skipped\n" + lws.describe());
+                fail("libwebsockets-test-server exited with " + lws.exitStatus() + " before it listened on 127.0.0.1:"
+                        + port + "\n" + lws.describe());
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);

@@ -13,13 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
-
 /**
  * The real peers the permessage-deflate tests run: the npm {@code ws} client and
  * {@code playwright-core} (installed by the test into target/peers with npm), Debian's
  * {@code python3-websockets} (for /usr/bin/python3) and Debian's {@code chromium}. A missing tool
- * fails the test with what to install, or skips it when {@code -Dlws4j.peers.optional=true}.
+ * fails the test with what to install ({@code .ci/run} installs them all); it never skips.
  */
 final class Peers {
     /** Pinned, so every run talks to the same peers. */
@@ -88,13 +86,9 @@ final class Peers {
         }
     }
 
-    /** Fails with what to install, or skips the test when peers are optional. */
+    /** Fails with what to install. */
     static void missing(String what, String install) {
-        String msg = "missing test peer: " + what + " (" + install + "; or run with -Dlws4j.peers.optional=true to skip)";
-        if (Boolean.getBoolean("lws4j.peers.optional")) {
-            Assumptions.abort(msg);
-        }
-        fail(msg);
+        fail("missing test peer: " + what + " (" + install + "; .ci/run installs every peer)");
     }
 
     record Result(int exit, String output) {

@@ -377,12 +377,17 @@ class TlsIT {
     @Test
     @Order(10)
     void renegotiationIsRefused() throws Exception {
-        // "R" on a line of its own asks openssl s_client to renegotiate (TLS 1.2)
-        Command.Run r = Command.run(CMD, "R\n", "sh", "-c", "(sleep 1; echo R; sleep 2) | openssl s_client -connect 127.0.0.1:"
-                + tlsPort + " -servername a.test -tls1_2 -legacy_renegotiation");
-        assertTrue(r.out().contains("RENEGOTIATING"), r.out());
-        assertTrue(r.out().contains("no renegotiation") || r.out().contains("alert") || r.out().contains("errno"),
-                "renegotiation went through:\n" + r.out());
+        // "R" on a line of its own asks openssl s_client to renegotiate (TLS 1.2); it is typed once
+        // the handshake is done, and the answer is waited for with s_client's input still open
+        try (Command s = Command.start(rt.home, "s_client-renegotiate", List.of("openssl", "s_client", "-connect",
+                "127.0.0.1:" + tlsPort, "-servername", "a.test", "-tls1_2", "-legacy_renegotiation"))) {
+            s.awaitOutput("the end of the handshake", o -> o.contains("SSL handshake has read"), CMD.toMillis());
+            s.type("R\n");
+            String out = s.awaitOutput("the answer to the renegotiation (it went through if none came)",
+                    o -> o.contains("RENEGOTIATING") && (o.contains("no renegotiation") || o.contains("alert")
+                            || o.contains("errno")), CMD.toMillis());
+            assertTrue(out.contains("RENEGOTIATING"), out);
+        }
         assertTrue(curl("-k", "https://127.0.0.1:" + tlsPort + "/").out().endsWith("200"));
     }
 

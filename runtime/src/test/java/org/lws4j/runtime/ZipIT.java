@@ -50,8 +50,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * unplug it (delete the jar: FileInstall uninstalls it) and plug it back.
  *
  * <p>Needs curl; for the browser check node, npm and Debian's chromium ({@link Peers} installs
- * playwright-core into target/peers; {@code -Dlws4j.peers.optional=true} skips the check when a peer
- * is missing). Ports 7681 and 7682 must be free (the demo vhosts).
+ * playwright-core into target/peers; a missing peer fails the test, naming what to install). Ports
+ * 7681 and 7682 must be free (the demo vhosts).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZipIT {

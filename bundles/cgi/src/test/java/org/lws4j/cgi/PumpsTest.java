@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,7 +45,11 @@ class PumpsTest {
         assertTrue(offered >= StdinPump.HIGH_WATER && offered < StdinPump.HIGH_WATER + 4096 + 1024 + 4096,
                 "paused after " + offered);
         assertFalse(pump.paused(), "nothing drained yet, so the loop stays paused");
-        assertFalse(drained.tryAcquire(200, TimeUnit.MILLISECONDS), "no resume while the program reads nothing");
+        // the writer is stuck in its first write (4096 bytes into a 1024-byte pipe nobody reads):
+        // from here on nothing can drain until the program reads
+        awaitBlocked(writer, "java.io.PipedInputStream", "the writer blocked on the full pipe");
+        assertFalse(drained.tryAcquire(), "no resume while the program reads nothing");
+        assertEquals(offered, pump.waiting(), "nothing written while the program reads nothing");
 
         // the program reads: the writer drains and tells the loop once
         byte[] got = new byte[offered];
@@ -99,8 +102,8 @@ class PumpsTest {
 
     @Test
     void stdoutHeadersThenBoundedBodyThenEnd() throws Exception {
-        AtomicInteger wakes = new AtomicInteger();
-        StdoutPump pump = new StdoutPump(wakes::incrementAndGet);
+        Semaphore wakes = new Semaphore(0);
+        StdoutPump pump = new StdoutPump(wakes::release);
         byte[] body = new byte[StdoutPump.PIECE * 20];
         new java.util.Random(5).nextBytes(body);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -132,8 +135,10 @@ class PumpsTest {
             }
         });
         reader.start();
-        Thread.sleep(300);
-        // nobody takes: the reader stops after DEPTH pieces plus the one it holds
+        // nobody takes: the reader stops after DEPTH pieces plus the one it holds, blocked in put
+        awaitBlocked(reader, "java.util.concurrent.ArrayBlockingQueue", "the reader blocked on the full queue");
+        assertEquals((StdoutPump.DEPTH + 1L) * StdoutPump.PIECE, readSoFar.get(),
+                "read while nobody took: the DEPTH pieces queued and the one the reader holds");
         assertTrue(readSoFar.get() <= (StdoutPump.DEPTH + 2L) * StdoutPump.PIECE, "read " + readSoFar.get());
         assertEquals("application/octet-stream", head.get().contentType());
 
@@ -141,7 +146,8 @@ class PumpsTest {
         while (true) {
             ByteBuffer b = pump.poll();
             if (b == null) {
-                Thread.sleep(1);
+                // poll marked the loop starved: the next piece put wakes it, as it posts into the loop
+                assertTrue(wakes.tryAcquire(10, TimeUnit.SECONDS), "no wake after poll found nothing");
                 continue;
             }
             if (b == StdoutPump.END) {
@@ -152,6 +158,33 @@ class PumpsTest {
         assertArrayEquals(body, got.toByteArray());
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertNull(pump.poll());
+    }
+
+    /**
+     * Waits until {@code t} is parked inside a class whose name starts with {@code inside} (a
+     * blocking put or write): the event the test needs, not a time.
+     */
+    private static void awaitBlocked(Thread t, String inside, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!isBlockedIn(t, inside)) {
+            assertTrue(t.isAlive(), what + ": the thread ended");
+            assertTrue(System.nanoTime() - deadline < 0, what + ": never happened; " + t.getState() + " at "
+                    + java.util.Arrays.toString(t.getStackTrace()));
+            Thread.sleep(1); // a poll interval: the thread's state is what is waited for
+        }
+    }
+
+    private static boolean isBlockedIn(Thread t, String inside) {
+        Thread.State s = t.getState();
+        if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith(inside)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -25,14 +25,25 @@ final class Recorder implements Protocol {
     }
 
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** Every event so far, kept (await takes them from {@link #events}). */
+    private final List<Event> all = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Result callback(Connection wsi, Reason reason, ByteBuffer in) {
         if (reason == Reason.RECEIVE_CLIENT_HTTP) {
             wsi.httpClientRead();
         }
-        events.add(new Event(wsi.id(), reason, StandardCharsets.UTF_8.decode(in).toString(), System.nanoTime()));
+        Event e = new Event(wsi.id(), reason, StandardCharsets.UTF_8.decode(in).toString(), System.nanoTime());
+        all.add(e);
+        events.add(e);
         return Result.CONTINUE;
+    }
+
+    /** Whether connection {@code id} has been told {@code reason}. */
+    boolean has(long id, Reason reason) {
+        synchronized (all) {
+            return all.stream().anyMatch(e -> e.id() == id && e.reason() == reason);
+        }
     }
 
     /** The next event of connection {@code id} that is one of {@code reasons}, within {@code millis}; fails otherwise. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,10 +123,10 @@ class PemFilesTest {
         assertEquals("host-ssl-cert", e.option());
     }
 
-    /** Files the openssl command writes, in each of its forms (when openssl is installed). */
+    /** Files the openssl command writes, in each of its forms. */
     @Test
     void readsWhatTheOpensslCommandWrites() throws Exception {
-        assumeTrue(CipherListTest.opensslAvailable(), "no openssl command on the PATH");
+        CipherListTest.requireOpenssl30();
         List<String[]> forms = new ArrayList<>();
         forms.add(new String[] {"ec-pkcs8.pem", "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec-pkcs8.pem"});
         forms.add(new String[] {"ec-sec1.pem", "ecparam -name prime256v1 -genkey -out ec-sec1.pem"});

@@ -1,5 +1,6 @@
 package org.lws4j.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -139,7 +140,18 @@ class ProviderTest {
         TestPki.writeKey(dir.resolve("k"), id.keys().getPrivate(), KeyForm.PKCS1_OR_SEC1, null);
         TestPki.writeCerts(dir.resolve("c"), id.chain());
         Files.writeString(both, Files.readString(dir.resolve("c")) + Files.readString(dir.resolve("k")));
-        provider.server(List.of(new VhostTls("site", Map.of("host-ssl-cert", both.toString()))));
+        TlsProvider.Server s = provider.server(List.of(new VhostTls("site", Map.of("host-ssl-cert", both.toString()))));
+
+        // a real handshake: the server proves it holds the key of the certificate it presents
+        SSLEngine server = s.newEngine("127.0.0.1", 40000);
+        EnginePair p = new EnginePair(provider.client(Map.of("allow-self-signed", "1")).newEngine("site", 443), server)
+                .handshake();
+        X509Certificate peer = (X509Certificate) p.client.getSession().getPeerCertificates()[0];
+        assertArrayEquals(id.cert().getEncoded(), peer.getEncoded(), "the certificate of both.pem");
+        assertEquals("CN=site", peer.getSubjectX500Principal().getName());
+        assertEquals("RSA", peer.getPublicKey().getAlgorithm());
+        assertEquals("site", s.vhostFor(server));
+        assertEquals("hello", p.clientSends("hello"));
     }
 
     @Test

@@ -12,8 +12,8 @@ import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.http.BodyDecoder;
 import org.lws4j.core.http.HttpHost;
-import org.lws4j.core.loop.ConnectionImpl;
-import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.conn.ConnectionImpl;
+import org.lws4j.core.conn.RoleHandler;
 
 /**
  * An HTTP/1.1 client exchange: sends the request once connected (the body, for methods that have

@@ -14,8 +14,8 @@ import org.lws4j.spi.extension.ExtensionSession;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Role;
 import org.lws4j.core.http.HttpHost;
-import org.lws4j.core.loop.ConnectionImpl;
-import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.conn.ConnectionImpl;
+import org.lws4j.core.conn.RoleHandler;
 import org.lws4j.core.ws.WsHandler;
 import org.lws4j.core.ws.WsUpgrade;
 

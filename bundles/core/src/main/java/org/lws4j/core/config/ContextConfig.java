@@ -46,6 +46,8 @@ public record ContextConfig(
     public static final String MAX_OUTPUT_BUFFER = "max-output-buffer";
     /** Named option: output all connections may have queued before each adding more pauses (bytes; 0 = a quarter of the heap). */
     public static final String OUTPUT_BUDGET = "output-budget";
+    /** Named option: how long a request head may receive nothing and keep its pool buffer while another waits (ms). */
+    public static final String HEADER_BUFFER_IDLE_MS = "header-buffer-idle-ms";
     /** Default of {@value #MAX_OUTPUT_BUFFER}: 256 KiB. */
     public static final long DEFAULT_MAX_OUTPUT_BUFFER = 256 * 1024;
 
@@ -65,6 +67,11 @@ public record ContextConfig(
     public long outputBudget() {
         long v = longOption(OUTPUT_BUDGET, 0);
         return v > 0 ? v : Math.max(DEFAULT_MAX_OUTPUT_BUFFER, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** How long a head may stall and keep a pool buffer while another connection waits for one (default 100 ms). */
+    public long headerBufferIdleMillis() {
+        return longOption(HEADER_BUFFER_IDLE_MS, 100);
     }
 
     private long longOption(String key, long fallback) {

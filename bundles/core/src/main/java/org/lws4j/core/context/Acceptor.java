@@ -16,7 +16,7 @@ import org.lws4j.api.Log;
 import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.http.HttpServerHandler;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.Endpoint;
 import org.lws4j.core.loop.PlainEndpoint;
 import org.lws4j.core.loop.ServiceThread;

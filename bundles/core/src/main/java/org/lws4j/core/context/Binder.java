@@ -8,7 +8,7 @@ import org.lws4j.spi.origin.MountOrigin;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostProtocolImpl;
@@ -131,7 +131,7 @@ final class Binder {
             return;
         }
         steps.onAll(threads, pt -> {
-            for (ConnectionImpl c : pt.connections()) {
+            for (ConnectionImpl c : ConnectionImpl.on(pt)) {
                 if (c.handler() instanceof WsHandler && ((WsHandler) c.handler()).uses(e)) {
                     c.handler().onUnbind();
                 }

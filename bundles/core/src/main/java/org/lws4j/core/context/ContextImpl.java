@@ -21,8 +21,8 @@ import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.http.HttpHost;
 import org.lws4j.core.log.LogImpl;
-import org.lws4j.core.loop.ConnectionHost;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionHost;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostContext;
 import org.lws4j.core.vhost.VhostImpl;
@@ -66,6 +66,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             ServiceThread pt = new ServiceThread(i, log, config.maxHttpHeaderData(), config.maxHttpHeaderPool());
             pt.setOutputLimits(config.maxOutputBuffer(), Math.max(config.maxOutputBuffer(), config.outputBudget() / n));
             pt.setOnDeath(t -> threadDied(pt, t));
+            pt.headerPool().setIdleMillis(config.headerBufferIdleMillis());
             l.add(pt);
         }
         this.threads = Collections.unmodifiableList(l);
@@ -338,8 +339,8 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         }
         binder.retireAll(v);
         steps.onAll(threads, pt -> {
-            for (ConnectionImpl c : pt.connections()) {
-                if (c.vhostImpl() == v) {
+            for (ConnectionImpl c : ConnectionImpl.on(pt)) {
+                if (c.vhostNow() == v) {
                     c.handler().onShutdown();
                 }
             }
@@ -456,7 +457,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             listeners.setTlsProvider(p);
             if (p == null) {
                 steps.onAll(threads, pt -> {
-                    for (ConnectionImpl c : pt.connections()) {
+                    for (ConnectionImpl c : ConnectionImpl.on(pt)) {
                         if (c.isSecure()) {
                             c.handler().onShutdown();
                         }

@@ -11,7 +11,7 @@ import org.lws4j.spi.fileops.FileHandle;
 import org.lws4j.api.HttpResponse;
 import org.lws4j.api.LogLevel;
 import org.lws4j.core.config.MountConfig;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.mount.FileOrigin;
 import org.lws4j.core.mount.MimeTypes;
 import org.lws4j.core.mount.PlatformFileOps;

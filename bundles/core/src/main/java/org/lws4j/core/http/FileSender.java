@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 import org.lws4j.spi.fileops.FileHandle;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 
 /**
  * Sends a file's bytes after its response head: small files read into memory and written with

@@ -14,9 +14,9 @@ import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.log.LogBuild;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.HeaderPool;
-import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.conn.RoleHandler;
 import org.lws4j.core.vhost.VhostImpl;
 
 /**
@@ -397,7 +397,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
 
     /** The response head for the current exchange, framing {@code length} bytes (-1: unknown). */
     ByteBuffer head(HttpResponse r, long length) {
-        VhostImpl v = conn.vhostImpl();
+        VhostImpl v = (VhostImpl) conn.vhostNow();
         return ResponseFraming.head(ex, r, length, HttpDates.now(), host.serverString(),
                 v == null ? java.util.Map.of() : v.config().headers());
     }
@@ -486,7 +486,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
     }
 
     private int keepaliveSecs() {
-        VhostImpl v = conn.vhostImpl();
+        VhostImpl v = (VhostImpl) conn.vhostNow();
         int k = v == null ? 5 : v.config().keepaliveTimeout();
         return k > 0 ? k : cfg.timeoutSecs();
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import org.lws4j.api.LogLevel;
 import org.lws4j.core.config.ConfigValues;
 import org.lws4j.core.log.LogBuild;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.raw.RawHandler;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostProtocolImpl;

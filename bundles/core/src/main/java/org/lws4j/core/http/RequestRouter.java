@@ -10,7 +10,7 @@ import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.MountConfig;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.vhost.MountTable;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostMatcher;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.lws4j.api.HttpResponse;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 
 /**
  * How a response goes on the wire (RFC 9112 section 6): the head with its framing (Content-Length,

@@ -9,15 +9,15 @@ import java.util.concurrent.TimeUnit;
  * lws's "ah" pool for one service thread: at most {@code count} request-head buffers of
  * {@code size} bytes, for heads too big for the small buffer each connection starts with. A
  * connection holds one only while its head keeps arriving: a holder that has received nothing
- * for {@link #IDLE_NANOS} while another connection waits gives its buffer up (it goes on with a
+ * for a while (100 ms by default) while another connection waits gives its buffer up (it goes on with a
  * copy of what it has, never failing), so slow peers cannot starve everybody else. When none is
  * free and no holder is idle, a connection waits in line for the next one given back.
  *
  * <p>Not thread-safe: its thread only.
  */
 public final class HeaderPool {
-    /** A holder that has received nothing for this long gives its buffer to a waiting connection. */
-    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** By default, a holder that has received nothing for this long gives its buffer to a waiting connection. */
+    public static final long DEFAULT_IDLE_MILLIS = 100;
 
     /** Someone waiting for a buffer. */
     public interface Waiter {
@@ -42,10 +42,16 @@ public final class HeaderPool {
     private TimerQueue timers;
     private final Timer recheck = new Timer(this::serveWaiters);
     private int made;
+    private long idleNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_IDLE_MILLIS);
 
     public HeaderPool(int size, int count) {
         this.size = size;
         this.count = count;
+    }
+
+    /** How long a holder may receive nothing before a waiting connection takes its buffer. */
+    public void setIdleMillis(long millis) {
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     /** Lets the pool take idle holders' buffers for waiters without waiting for an event. */
@@ -126,7 +132,7 @@ public final class HeaderPool {
 
     private byte[] takeFromIdle(long now) {
         for (Holder h : holders) {
-            if (now - h.lastProgressNanos() >= IDLE_NANOS) {
+            if (now - h.lastProgressNanos() >= idleNanos) {
                 holders.remove(h);
                 return h.giveUp();
             }
@@ -140,7 +146,7 @@ public final class HeaderPool {
         }
         long soonest = Long.MAX_VALUE;
         for (Holder h : holders) {
-            soonest = Math.min(soonest, h.lastProgressNanos() + IDLE_NANOS);
+            soonest = Math.min(soonest, h.lastProgressNanos() + idleNanos);
         }
         timers.schedule(recheck, Math.max(soonest, now + 1));
     }

@@ -34,7 +34,7 @@ public final class ServiceThread implements Runnable {
     private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     private final HeaderPool headerPool;
-    private final Set<ConnectionImpl> connections = new LinkedHashSet<>();
+    private final Set<Wire<?>> connections = new LinkedHashSet<>();
     private volatile Thread owner;
     private volatile boolean running;
     private Thread thread;
@@ -128,7 +128,7 @@ public final class ServiceThread implements Runnable {
     }
 
     private void shutdownOnOwner() {
-        for (ConnectionImpl c : new ArrayList<>(connections)) {
+        for (Wire<?> c : new ArrayList<>(connections)) {
             c.closeNow("context shutting down");
         }
         try {
@@ -199,8 +199,8 @@ public final class ServiceThread implements Runnable {
             } catch (Throwable t) {
                 // the backstop: one peer never kills the loop
                 log.err("service thread %d: %s failed: %s", index, att, t);
-                if (att instanceof ConnectionImpl) {
-                    ((ConnectionImpl) att).closeNow("internal error: " + t);
+                if (att instanceof Wire) {
+                    ((Wire<?>) att).closeNow("internal error: " + t);
                 }
             }
         }
@@ -316,11 +316,11 @@ public final class ServiceThread implements Runnable {
         return connectionCount.get();
     }
 
-    void added(ConnectionImpl c) {
+    void added(Wire<?> c) {
         connections.add(c);
     }
 
-    void removed(ConnectionImpl c) {
+    public void removed(Wire<?> c) {
         if (connections.remove(c)) {
             connectionCount.decrementAndGet();
         }
@@ -337,7 +337,7 @@ public final class ServiceThread implements Runnable {
     }
 
     /** A snapshot of this thread's connections (owner thread only). */
-    public List<ConnectionImpl> connections() {
+    public List<Wire<?>> connections() {
         return new ArrayList<>(connections);
     }
 }

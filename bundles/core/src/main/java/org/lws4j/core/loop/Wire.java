@@ -12,8 +12,8 @@ import org.lws4j.core.log.LogBuild;
 
 /**
  * The byte side of a connection: moves bytes between its {@link Endpoint} and its
- * {@link RoleHandler}, keeps what the socket could not take and what the role could not take yet
- * (flow control), and runs the close sequence. {@link ConnectionImpl} adds the meaning: the wsi
+ * {@link WireHandler}, keeps what the socket could not take and what the role could not take yet
+ * (flow control), and runs the close sequence. The connection (core's conn package) adds the meaning: the wsi
  * API, the protocol binding and the timers a protocol sets.
  *
  * <p>Closing has three steps: {@link #closeAfterFlush} lets queued output drain, then half-closes
@@ -21,7 +21,7 @@ import org.lws4j.core.log.LogBuild;
  * {@link #closeNow} ends it at once and delivers the role's last callback. Everything here runs
  * on the connection's service thread.
  */
-abstract class Wire implements Selectable {
+public abstract class Wire<H extends WireHandler> implements Selectable {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int READS_PER_TURN = 4;
 
@@ -35,7 +35,7 @@ abstract class Wire implements Selectable {
     private boolean broken;
     private final OutputQueue out = new OutputQueue();
     private SelectionKey key;
-    protected volatile RoleHandler handler;
+    protected volatile H handler;
     protected volatile State state = State.OPEN;
     private String closeWhy;
 
@@ -51,14 +51,14 @@ abstract class Wire implements Selectable {
     private volatile long bytesOut;
     private Timer roleTimer;
 
-    Wire(ServiceThread pt, Endpoint ep) {
+    protected Wire(ServiceThread pt, Endpoint ep) {
         this.pt = pt;
         this.ep = ep;
         this.ch = ep.channel();
     }
 
     /** Registers with the thread's selector and starts {@code first}. On the service thread. */
-    public void register(RoleHandler first) throws IOException {
+    public void register(H first) throws IOException {
         key = ch.register(pt.selector(), SelectionKey.OP_READ, this);
         handler = first;
         registered();
@@ -69,9 +69,9 @@ abstract class Wire implements Selectable {
 
     /**
      * Registers a client socket whose connect is under way (or done, when {@code connected}):
-     * the handler hears {@link RoleHandler#onConnected()} or {@link RoleHandler#onConnectFailed}.
+     * the handler hears {@link WireHandler#onConnected()} or {@link WireHandler#onConnectFailed}.
      */
-    public void registerConnecting(RoleHandler first, boolean connected) throws IOException {
+    public void registerConnecting(H first, boolean connected) throws IOException {
         handler = first;
         connecting = !connected;
         key = ch.register(pt.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
@@ -82,7 +82,7 @@ abstract class Wire implements Selectable {
     }
 
     /** A client connection that never got as far as connecting (name resolution failed, ...). */
-    public void failBeforeConnect(RoleHandler h, String why) {
+    public void failBeforeConnect(H h, String why) {
         handler = h;
         h.onConnectFailed(why);
     }
@@ -119,7 +119,9 @@ abstract class Wire implements Selectable {
     }
 
     /** The connection joined its thread's selector. */
-    protected abstract void registered();
+    protected void registered() {
+        pt.added(this);
+    }
 
     // ---- byte movement -------------------------------------------------------------------------
 
@@ -539,7 +541,7 @@ abstract class Wire implements Selectable {
         return pt;
     }
 
-    public RoleHandler handler() {
+    public H handler() {
         return handler;
     }
 
@@ -555,7 +557,7 @@ abstract class Wire implements Selectable {
     }
 
     /** Makes {@code h} the role (an upgrade) and starts it. */
-    public void setHandler(RoleHandler h) {
+    public void setHandler(H h) {
         handler = h;
         h.onStart();
     }

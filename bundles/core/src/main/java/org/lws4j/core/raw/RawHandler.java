@@ -6,8 +6,8 @@ import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
 import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
-import org.lws4j.core.loop.ConnectionImpl;
-import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.conn.ConnectionImpl;
+import org.lws4j.core.conn.RoleHandler;
 
 /**
  * Raw bytes, no framing of ours (lws's raw-skt and raw-file roles): a socket that fell back to

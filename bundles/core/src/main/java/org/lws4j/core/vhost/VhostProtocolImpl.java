@@ -14,7 +14,8 @@ import org.lws4j.api.Result;
 import org.lws4j.api.Scheduled;
 import org.lws4j.api.Vhost;
 import org.lws4j.api.VhostProtocol;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.Binding;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.loop.Timer;
 
@@ -23,7 +24,7 @@ import org.lws4j.core.loop.Timer;
  * connections bound to it per service thread (each set touched only by its own thread), so
  * "every connection of this protocol" can be reached thread by thread.
  */
-public final class VhostProtocolImpl implements VhostProtocol {
+public final class VhostProtocolImpl implements Binding {
     private final VhostImpl vhost;
     private final String name;
     private final Protocol protocol;

@@ -19,8 +19,8 @@ import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.http.RequestHead;
 import org.lws4j.core.log.LogBuild;
-import org.lws4j.core.loop.ConnectionImpl;
-import org.lws4j.core.loop.RoleHandler;
+import org.lws4j.core.conn.ConnectionImpl;
+import org.lws4j.core.conn.RoleHandler;
 
 /**
  * The WebSocket role (RFC 6455), after the handshake. Reads frames, enforces the framing rules

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import org.lws4j.api.CloseStatus;
 import org.lws4j.spi.extension.ExtensionException;
 import org.lws4j.spi.extension.ExtensionSession;
-import org.lws4j.core.loop.ConnectionImpl;
+import org.lws4j.core.conn.ConnectionImpl;
 
 /**
  * The receiving half of the WebSocket role (RFC 6455 sections 5 and 6): reads frames, enforces

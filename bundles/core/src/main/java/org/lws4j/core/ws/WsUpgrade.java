@@ -127,7 +127,7 @@ public final class WsUpgrade {
     }
 
     /** The receive piece size and message limit a connection on {@code b} will have. */
-    public static ExtensionSession.Limits limits(VhostProtocolImpl b, HttpHost host) {
+    public static ExtensionSession.Limits limits(org.lws4j.core.conn.Binding b, HttpHost host) {
         int rx = b.rxBufferSize();
         return new ExtensionSession.Limits(rx > 0 ? rx : WsHandler.DEFAULT_RX, host.config().wsMaxMessageSize());
     }

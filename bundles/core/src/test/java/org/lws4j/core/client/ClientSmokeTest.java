@@ -3,7 +3,11 @@ package org.lws4j.core.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +39,8 @@ import org.lws4j.core.log.LogImpl;
 /**
  * The three kinds of client against our own server on 127.0.0.1: a WebSocket echo round trip,
  * an HTTP GET read with the client read call, and a raw client on a fallback-to-raw vhost; plus
- * a connect to a closed port reporting CLIENT_CONNECTION_ERROR.
+ * a connect to a closed port, and a peer that resets before it answers, reporting
+ * CLIENT_CONNECTION_ERROR.
  */
 class ClientSmokeTest {
     @TempDir
@@ -43,6 +48,8 @@ class ClientSmokeTest {
     static ContextImpl ctx;
     static int port;
     static final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** What the "watch" client protocol is told, as "ID REASON". */
+    static final BlockingQueue<String> watched = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,12 +63,17 @@ class ClientSmokeTest {
         protos.put("echo", Map.of());
         protos.put("client", Map.of());
         protos.put("rawecho", Map.of("raw", "1"));
+        protos.put("watch", Map.of());
         MountConfig m = new MountConfig("/", "file://" + tmp, null, Map.of(), Map.of(), Map.of(), Map.of());
         ctx.addVhost(new VhostConfig("test", "localhost", port, "127.0.0.1", 5, List.of(m), protos, Map.of(),
                 Map.of("fallback-to-raw", "1", "raw-fallback-timeout-ms", "500")));
         ctx.addProtocol("echo", echo(), 0, 1);
         ctx.addProtocol("client", client(), 0, 2);
         ctx.addProtocol("rawecho", rawEcho(), 0, 3);
+        ctx.addProtocol("watch", (wsi, reason, in) -> {
+            watched.add(wsi.id() + " " + reason);
+            return Result.CONTINUE;
+        }, 0, 4);
     }
 
     @AfterAll
@@ -203,6 +215,56 @@ class ClientSmokeTest {
         ctx.connect(ClientConnectInfo.parse("raw://127.0.0.1:" + port).localProtocol("client"));
         assertEquals("RAW_ADOPT", next());
         assertEquals("RAW_RX:hello raw\n", next());
+    }
+
+    /**
+     * A peer that reads the request and resets the connection before answering (as a TLS peer
+     * refusing our certificate does): the ws and the http client each hear
+     * CLIENT_CONNECTION_ERROR; before, nothing came and the client waited for ever.
+     */
+    @Test
+    void aResetBeforeTheAnswerIsAConnectionError() throws Exception {
+        try (ServerSocket rst = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> resetAfterRequest(rst), "reset-after-request");
+            t.setDaemon(true);
+            t.start();
+            for (String url : List.of("ws://127.0.0.1:" + rst.getLocalPort() + "/", "http://127.0.0.1:" + rst.getLocalPort() + "/")) {
+                Connection c = ctx.connect(ClientConnectInfo.parse(url).protocols("echo").localProtocol("watch"));
+                assertEquals(c.id() + " " + Reason.CLIENT_CONNECTION_ERROR, outcome(c.id()), url);
+            }
+        }
+    }
+
+    /** The first of CLIENT_CONNECTION_ERROR, CLIENT_ESTABLISHED, ESTABLISHED_CLIENT_HTTP the "watch" client {@code id} hears. */
+    private static String outcome(long id) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            String e = watched.poll(20, TimeUnit.SECONDS);
+            assertTrue(e != null, "client " + id + ": no outcome; heard " + seen);
+            seen.add(e);
+            if (e.startsWith(id + " ") && (e.endsWith(" " + Reason.CLIENT_CONNECTION_ERROR) || e.endsWith(" " + Reason.CLIENT_ESTABLISHED)
+                    || e.endsWith(" " + Reason.ESTABLISHED_CLIENT_HTTP))) {
+                return e;
+            }
+        }
+    }
+
+    /** Accepts, reads a request head, and resets the connection (SO_LINGER 0), until closed. */
+    private static void resetAfterRequest(ServerSocket rst) {
+        try {
+            while (true) {
+                try (Socket s = rst.accept()) {
+                    InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
+                        head.append((char) c);
+                    }
+                    s.setSoLinger(true, 0);
+                }
+            }
+        } catch (IOException over) {
+            // the test is over
+        }
     }
 
     @Test

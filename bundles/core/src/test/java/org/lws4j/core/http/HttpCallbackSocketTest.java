@@ -49,14 +49,6 @@ class HttpCallbackSocketTest {
         server.close();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static byte[] randomBody(int n) {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
@@ -99,10 +91,16 @@ class HttpCallbackSocketTest {
     void contentLengthPostBodyArrivesWhole() throws Exception {
         byte[] body = randomBody(200_000);
         try (RawClient c = server.client()) {
-            c.send("POST /dyn/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length + "\r\n\r\n");
+            String head = "POST /dyn/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length + "\r\n\r\n";
+            c.send(head);
+            long sent = head.length();
             for (int off = 0; off < body.length; off += 50_000) {
-                c.send(java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 50_000)));
-                Thread.sleep(20);
+                byte[] piece = java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 50_000));
+                c.send(piece);
+                sent += piece.length;
+                long n = sent;
+                // each piece read before the next is sent, so the body comes in several reads
+                server.awaitOnLoop("piece read", t -> TestServer.bytesRead(t, c) == n);
             }
             Response r = c.read();
             assertEquals(200, r.status());
@@ -117,7 +115,9 @@ class HttpCallbackSocketTest {
         byte[] body = randomBody(70_001);
         int[] sizes = {1, 15, 16, 4096, 65_000, 873};
         try (RawClient c = server.client()) {
-            c.send("POST /dyn/chunks HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+            String head = "POST /dyn/chunks HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
+            c.send(head);
+            long sent = head.length();
             int off = 0;
             for (int s : sizes) {
                 ByteArrayOutputStream chunk = new ByteArrayOutputStream();
@@ -126,7 +126,10 @@ class HttpCallbackSocketTest {
                 chunk.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
                 c.send(chunk.toByteArray());
                 off += s;
-                Thread.sleep(10);
+                sent += chunk.size();
+                long n = sent;
+                // each chunk read before the next is sent
+                server.awaitOnLoop("chunk read", t -> TestServer.bytesRead(t, c) == n);
             }
             assertEquals(body.length, off);
             c.send("0\r\nX-Trailer: t\r\n\r\n");
@@ -210,10 +213,7 @@ class HttpCallbackSocketTest {
     void protocolLeavingMidBodyGets503AndTheConnectionGoesOn() throws Exception {
         try (RawClient c = server.client()) {
             c.send("POST /dyn/up HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n" + "a".repeat(50));
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            while (!echo.events.contains("BODY 50") && System.nanoTime() < deadline) {
-                sleep(10);
-            }
+            TestServer.awaitTrue("the first 50 bytes of the body delivered", () -> echo.events.contains("BODY 50"));
             server.ctx.removeProtocol("dyn", echo);
             Response r = c.read();
             assertEquals(503, r.status());
@@ -285,10 +285,7 @@ class HttpCallbackSocketTest {
             c.get("/dyn/a");
             c.get("/dyn/b");
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (echo.events.size() < 4 && System.nanoTime() < deadline) {
-            sleep(10);
-        }
+        TestServer.awaitTrue("four events: " + echo.events, () -> echo.events.size() >= 4);
         assertEquals(List.of("HTTP /a", "DROP", "HTTP /b", "DROP"), new ArrayList<>(echo.events));
     }
 
@@ -317,7 +314,8 @@ class HttpCallbackSocketTest {
         server.ctx.addProtocol("svc", counting, 0, 30L);
         try (RawClient c = server.client()) {
             assertEquals("counted", c.get("/svc/1").text());
-            assertFalse(c.closedByServerWithin(300), "the keep-alive connection was closed after the response");
+            // the callback has returned by the time this runs: had it returned CLOSE, the connection would be closing
+            assertTrue(server.holds(t -> TestServer.isOpen(t, c)), "the keep-alive connection was closed after the response");
             assertEquals("counted", c.get("/svc/2").text());
         }
     }
@@ -330,11 +328,9 @@ class HttpCallbackSocketTest {
                 if (reason == Reason.HTTP && !fromOtherThread) {
                     wsi.setTimer(20, java.util.concurrent.TimeUnit.MILLISECONDS);
                 } else if (reason == Reason.HTTP) {
-                    new Thread(() -> {
-                        sleep(20);
-                        wsi.execute(() -> wsi.respond(HttpResponse.of(200),
-                                ByteBuffer.wrap("late".getBytes(StandardCharsets.US_ASCII))));
-                    }).start();
+                    // the task runs on the connection's thread, so after this callback has returned
+                    new Thread(() -> wsi.execute(() -> wsi.respond(HttpResponse.of(200),
+                            ByteBuffer.wrap("late".getBytes(StandardCharsets.US_ASCII))))).start();
                 } else if (reason == Reason.TIMER) {
                     wsi.respond(HttpResponse.of(200), ByteBuffer.wrap("late".getBytes(StandardCharsets.US_ASCII)));
                 }

@@ -2,6 +2,7 @@ package org.lws4j.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
 import org.lws4j.core.config.VhostConfig;
+import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.http.RawClient.Response;
 import org.lws4j.core.vhost.VhostImpl;
 
@@ -65,7 +68,10 @@ class HttpConnectionSocketTest {
         try (RawClient c = new RawClient(server.port, 16 * 1024)) {
             c.send("GET /huge.bin HTTP/1.0\r\n\r\n");
             c.shutdownOutput();
-            Thread.sleep(300); // the server fills the socket and sees the FIN before the file is out
+            // nothing is read here until the server has filled the socket and seen the FIN: it
+            // stops reading then, with the file not yet out
+            server.awaitOnLoop("the FIN seen while the file is still going out", t -> TestServer.isOpen(t, c)
+                    && !TestServer.readsFrom(t, c) && TestServer.serverSide(t, c).bytesOut() < huge.length);
             Response r = c.read();
             assertEquals(200, r.status());
             assertEquals(huge.length, r.body().length, "body bytes received of the Content-Length");
@@ -98,9 +104,12 @@ class HttpConnectionSocketTest {
     @Test
     void headArrivingOneByteAtATime() throws Exception {
         try (RawClient c = server.client()) {
-            for (char ch : "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n".toCharArray()) {
-                c.send(String.valueOf(ch));
-                Thread.sleep(2);
+            String head = "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n";
+            for (int i = 0; i < head.length(); i++) {
+                c.send(head.substring(i, i + 1));
+                int sent = i + 1;
+                // each byte read on its own before the next is sent
+                server.awaitOnLoop("byte " + sent + " read", t -> TestServer.bytesRead(t, c) == sent);
             }
             assertEquals(TestServer.HELLO, c.read().text());
         }
@@ -225,25 +234,36 @@ class HttpConnectionSocketTest {
         server = TestServer.start(TestServer.defaults(), TestServer.mounts(www, "svc"), 1);
         byte[] big = new byte[12 * 1024 * 1024];
         new Random(5).nextBytes(big);
+        // what the connection is like once the 1 s keep-alive timeout, counted from the end of
+        // the transaction, has passed (a timer of the test's, due after it)
+        CompletableFuture<String> afterTheTimeout = new CompletableFuture<>();
         server.ctx.addProtocol("svc", new Protocol() {
             @Override
             public Result callback(Connection wsi, Reason reason, ByteBuffer in) {
                 if (reason == Reason.HTTP) {
                     wsi.respond(HttpResponse.of(200).contentType("application/octet-stream"), ByteBuffer.wrap(big));
+                    ConnectionImpl conn = (ConnectionImpl) wsi;
+                    server.afterTimers(TimeUnit.SECONDS.toNanos(1), t -> (conn.isOpen() ? "open" : "closing")
+                            + (conn.queuedBytes() > 0 ? ", response queued" : ", response sent"))
+                            .whenComplete((state, e) -> afterTheTimeout.complete(e != null ? e.toString() : state));
                 }
                 return Result.CONTINUE;
             }
         }, 0, 1L);
         try (RawClient c = new RawClient(server.port, 16 * 1024)) {
             c.send("GET /svc HTTP/1.1\r\nHost: localhost\r\n\r\n");
-            Thread.sleep(2500); // longer than the 1 s keep-alive timeout
+            // the client reads nothing until then, so most of the response is still queued
+            assertEquals("open, response queued", TestServer.await(afterTheTimeout), "after the keep-alive timeout");
             Response r = c.read();
             assertEquals(big.length, r.body().length);
             assertArrayEquals(big, r.body());
-            int next = c.peek(500);
-            if (next >= 0) {
-                Response extra = c.read();
-                throw new AssertionError("a response nobody asked for followed: " + extra.status() + " " + extra.reason());
+            // the keep-alive clock started when the response had left; once it has run out the
+            // connection closes, with nothing sent after the response
+            boolean openAfterTheTimeout = TestServer.await(server.afterTimers(TimeUnit.SECONDS.toNanos(1),
+                    t -> TestServer.isOpen(t, c)));
+            assertFalse(openAfterTheTimeout, "still open 1 s after the response left");
+            if (!c.closedByServer()) {
+                throw new AssertionError("the connection did not close after the keep-alive timeout");
             }
         }
     }

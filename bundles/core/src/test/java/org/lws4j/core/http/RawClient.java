@@ -97,6 +97,16 @@ final class RawClient implements AutoCloseable {
         return read();
     }
 
+    /** The client's own port: the server's side of this connection has it as its peer's. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** True when no byte has come so far (does not wait). */
+    boolean nothingReceived() throws IOException {
+        return in.available() == 0;
+    }
+
     /** Half-closes: the server reads end of stream after what was sent. */
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.SelectionKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,20 +14,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.lws4j.api.LogLevel;
+import org.lws4j.core.LoopProbe;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.config.MountConfig;
 import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
 import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
+import org.lws4j.core.conn.ConnectionImpl;
+import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 
 /**
  * A real context with one vhost on 127.0.0.1 serving a small site, for socket tests. Set the
  * environment variable LWS4J_TEST_LOG to see the server's log on stderr.
+ *
+ * <p>Tests synchronise on what the server did, never on sleeps ({@link LoopProbe}):
+ * {@link #awaitOnLoop} waits for a state of the service thread (a header buffer taken, bytes
+ * read, a connection gone), and {@link #afterTimers} checks what a deadline did by running a
+ * check as a timer of its own, which the loop runs after every timer due before it.
  */
 final class TestServer implements AutoCloseable {
     static final String HELLO = "Hello, lws4j!\n";
@@ -156,6 +168,67 @@ final class TestServer implements AutoCloseable {
             assertEquals(200, r.status(), "a fresh connection after the test: " + r);
             assertEquals(HELLO, r.text());
         }
+    }
+
+    /** Runs {@code query} on the service thread and returns its answer. */
+    <T> T onLoop(Function<ServiceThread, T> query) {
+        return LoopProbe.onLoop(thread(), query);
+    }
+
+    /** Whether {@code condition} holds now, checked on the service thread. */
+    boolean holds(Predicate<ServiceThread> condition) {
+        return LoopProbe.holds(thread(), condition);
+    }
+
+    /** Waits until {@code condition}, checked on the service thread, holds; fails saying {@code what}. */
+    void awaitOnLoop(String what, Predicate<ServiceThread> condition) {
+        LoopProbe.await(what, thread(), condition, this::logText);
+    }
+
+    /** {@link LoopProbe#afterTimers} on the service thread. */
+    <T> CompletableFuture<T> afterTimers(long delayNanos, Function<ServiceThread, T> check) {
+        return LoopProbe.afterTimers(thread(), delayNanos, check);
+    }
+
+    /** The answer of {@code f}, waiting at most {@link LoopProbe#WAIT}. */
+    static <T> T await(CompletableFuture<T> f) {
+        return LoopProbe.get(f);
+    }
+
+    /** Waits until {@code condition} (something a test protocol records) holds; fails saying {@code what}. */
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        LoopProbe.until(what, condition);
+    }
+
+    private ServiceThread thread() {
+        return ctx.threads().get(0);
+    }
+
+    /** The server's side of {@code c} (found by the client's port), or null once it is gone. Service thread only. */
+    static ConnectionImpl serverSide(ServiceThread t, RawClient c) {
+        return LoopProbe.connectionOf(t, c.localPort());
+    }
+
+    /** Bytes the server has read from {@code c} (-1 once the connection is gone). Service thread only. */
+    static long bytesRead(ServiceThread t, RawClient c) {
+        ConnectionImpl s = serverSide(t, c);
+        return s == null ? -1 : s.bytesIn();
+    }
+
+    /** True while the server's side of {@code c} may still send (not closing, not gone). Service thread only. */
+    static boolean isOpen(ServiceThread t, RawClient c) {
+        ConnectionImpl s = serverSide(t, c);
+        return s != null && s.isOpen();
+    }
+
+    /** True while the server reads from {@code c} (its side is registered for reading). Service thread only. */
+    static boolean readsFrom(ServiceThread t, RawClient c) {
+        return (LoopProbe.interest(t, serverSide(t, c)) & SelectionKey.OP_READ) != 0;
+    }
+
+    /** True while the server waits for {@code c}'s socket to take more (registered for writing). Service thread only. */
+    static boolean waitsToWrite(ServiceThread t, RawClient c) {
+        return (LoopProbe.interest(t, serverSide(t, c)) & SelectionKey.OP_WRITE) != 0;
     }
 
     String logText() {

@@ -21,16 +21,14 @@ import org.lws4j.api.WriteMode;
  * The protocol behind the WebSocket socket tests. Echoes every piece as a fragment of the echoed
  * message (so the echo has the message's shape), records every callback by the connection's
  * {@code ?tag=}, and: "close:N" makes it close with N (N = 0: return CLOSE without a code); FLOW
- * stops rx on the first RECEIVE and resumes it from {@link Connection#execute} after
- * {@link #FLOW_PAUSE_MILLIS}; MISUSE writes from ESTABLISHED and RECEIVE and answers with what
- * happened.
+ * stops rx on the first RECEIVE until the test calls {@link #resume} (which resumes it through
+ * {@link Connection#execute}, as another thread must); MISUSE writes from ESTABLISHED and RECEIVE
+ * and answers with what happened.
  *
  * <p>Callbacks run on the service thread; the records are read by the test thread, so they are
  * kept in synchronized lists and {@link #events} hands out copies.
  */
 final class TestProtocol implements Protocol {
-    static final long FLOW_PAUSE_MILLIS = 400;
-
     enum Mode { ECHO, FLOW, MISUSE }
 
     /** One callback as the protocol saw it. */
@@ -57,6 +55,8 @@ final class TestProtocol implements Protocol {
     final int rx;
     final Map<String, List<Event>> events = new ConcurrentHashMap<>();
     final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    /** When {@link #resume} turned rx back on, by tag ({@link System#nanoTime}, on the service thread). */
+    final Map<String, Long> resumed = new ConcurrentHashMap<>();
 
     TestProtocol(String name, Mode mode, int rx) {
         this.name = name;
@@ -124,19 +124,6 @@ final class TestProtocol implements Protocol {
         if (mode == Mode.FLOW && s.receives == 1) {
             s.paused = true;
             wsi.rxFlowControl(false);
-            Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(FLOW_PAUSE_MILLIS);
-                } catch (InterruptedException ignored) {
-                    return;
-                }
-                wsi.execute(() -> {
-                    s.paused = false;
-                    wsi.rxFlowControl(true);
-                });
-            }, "flow-resume");
-            t.setDaemon(true);
-            t.start();
         }
         if (mode == Mode.MISUSE) {
             s.misuse.add("RECEIVE:" + tryWrite(wsi));
@@ -150,6 +137,19 @@ final class TestProtocol implements Protocol {
         s.out.add(e);
         wsi.requestWriteable();
         return Result.CONTINUE;
+    }
+
+    /** FLOW: turns rx back on for the connection tagged {@code tag}, from the test's thread. */
+    void resume(String tag) {
+        Connection wsi = connections.get(tag);
+        if (wsi == null || !wsi.execute(() -> {
+            Session s = wsi.session();
+            s.paused = false;
+            resumed.put(tag, System.nanoTime());
+            wsi.rxFlowControl(true);
+        })) {
+            throw new AssertionError("no open connection tagged " + tag);
+        }
     }
 
     private static String tryWrite(Connection wsi) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lws4j.core.ws.Frames.frame;
 import static org.lws4j.core.ws.Frames.utf8;
-import static org.lws4j.core.ws.TestProtocol.FLOW_PAUSE_MILLIS;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +26,7 @@ import org.lws4j.core.ws.TestProtocol.Event;
 
 /**
  * Where the protocol may act on its connection: rxFlowControl(false) stops RECEIVE until it is
- * resumed and loses nothing that arrived meanwhile; write, requestWriteable and rxFlowControl
+ * resumed (by the test, once the rest has been sent) and loses nothing that arrived meanwhile; write, requestWriteable and rxFlowControl
  * throw outside SERVER_WRITEABLE or off the connection's service thread.
  */
 class WsFlowControlSocketTest {
@@ -59,7 +58,7 @@ class WsFlowControlSocketTest {
                 burst.writeBytes(frame(true, 0, FrameHeader.OP_BINARY, m));
             }
             c.write(burst.toByteArray()); // one read: 19 messages wait behind the one that pauses
-            Thread.sleep(100);
+            assertEquals(1, p.await(tag, Reason.RECEIVE, 1).size(), "the first message, which pauses rx");
             ByteArrayOutputStream later = new ByteArrayOutputStream();
             for (int i = 20; i < 40; i++) {
                 byte[] m = new byte[100 + i];
@@ -67,7 +66,9 @@ class WsFlowControlSocketTest {
                 sent.add(m);
                 later.writeBytes(frame(true, 0, FrameHeader.OP_BINARY, m));
             }
-            c.writeSplit(later.toByteArray(), 57, 1000, 2001); // arrives while paused
+            c.writePieces(later.toByteArray(), 57, 1000, 2001); // arrives while paused
+            assertEquals(1, p.events(tag, Reason.RECEIVE).size(), "RECEIVE while rx is off");
+            p.resume(tag);
             for (int i = 0; i < sent.size(); i++) {
                 assertArrayEquals(sent.get(i), c.readMessage().data(), "echo of message " + i);
             }
@@ -76,8 +77,9 @@ class WsFlowControlSocketTest {
             for (Event e : rx) {
                 assertFalse(e.paused(), "RECEIVE while rx was off: " + e);
             }
-            long gap = (rx.get(1).nanos() - rx.get(0).nanos()) / 1_000_000;
-            assertTrue(gap >= FLOW_PAUSE_MILLIS - 50, "the second RECEIVE came " + gap + " ms after the pause");
+            long resumedAt = p.resumed.get(tag);
+            assertTrue(rx.get(1).nanos() >= resumedAt, "the second RECEIVE came "
+                    + (resumedAt - rx.get(1).nanos()) / 1000 + " us before rx was turned back on");
             ByteArrayOutputStream want = new ByteArrayOutputStream();
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             sent.forEach(want::writeBytes);

@@ -12,6 +12,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,14 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.lws4j.api.CloseStatus;
+import org.lws4j.core.LoopProbe;
+import org.lws4j.core.conn.ConnectionImpl;
 
 /**
  * A WebSocket client on a raw socket: sends a handshake, then hand-built frames (see
  * {@link Frames}) whole, split where asked or one byte at a time, and reads the server's frames,
- * checking on each what every server frame must be. Reads time out after 5 s. Not thread-safe:
- * one test thread drives it.
+ * checking on each what every server frame must be. A split write sends each piece once the
+ * server has read the one before (asking the {@link WsTestServer} on its port), so the pieces
+ * reach the server as separate reads. Reads time out after 5 s. Not thread-safe: one test thread
+ * drives it.
  */
 final class WsTestClient implements AutoCloseable {
     private static final AtomicInteger TAGS = new AtomicInteger();
@@ -72,6 +78,10 @@ final class WsTestClient implements AutoCloseable {
     final Socket socket;
     final DataInputStream in;
     final OutputStream out;
+    /** Bytes written so far, the handshake included. */
+    private long written;
+    /** The server's side of this connection, once looked up. */
+    private ConnectionImpl serverSide;
     final String key;
     final String tag;
     int status;
@@ -84,7 +94,20 @@ final class WsTestClient implements AutoCloseable {
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-        out = socket.getOutputStream();
+        OutputStream raw = socket.getOutputStream();
+        out = new FilterOutputStream(raw) {
+            @Override
+            public void write(int b) throws IOException {
+                raw.write(b);
+                written++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                raw.write(b, off, len);
+                written += len;
+            }
+        };
         this.key = key;
         this.tag = tag;
     }
@@ -186,26 +209,63 @@ final class WsTestClient implements AutoCloseable {
         write(frame(true, 0, FrameHeader.OP_BINARY, b));
     }
 
-    /** Writes {@code b} in pieces ending at {@code cuts}, flushing and pausing between them. */
+    /** Writes {@code b} in pieces ending at {@code cuts}, each read by the server before the next is sent. */
     void writeSplit(byte[] b, int... cuts) throws IOException {
         int start = 0;
         for (int cut : cuts) {
             out.write(b, start, cut - start);
             out.flush();
-            sleep(1);
+            awaitServerRead();
             start = cut;
         }
         out.write(b, start, b.length - start);
         out.flush();
     }
 
+    /** Writes {@code b} in pieces ending at {@code cuts} without waiting: for a server that is not reading. */
+    void writePieces(byte[] b, int... cuts) throws IOException {
+        int start = 0;
+        for (int cut : cuts) {
+            out.write(b, start, cut - start);
+            out.flush();
+            start = cut;
+        }
+        out.write(b, start, b.length - start);
+        out.flush();
+    }
+
+    /** Writes {@code b} a byte at a time, each read by the server before the next is sent. */
     void writeByteByByte(byte[] b) throws IOException {
         for (int i = 0; i < b.length; i++) {
             out.write(b[i]);
             out.flush();
-            if (i % 64 == 63) {
-                sleep(1);
+            awaitServerRead();
+        }
+    }
+
+    /**
+     * Waits until the server has read everything written so far, or has closed the connection
+     * (a server that found a violation stops reading).
+     */
+    private void awaitServerRead() {
+        WsTestServer server = WsTestServer.at(socket.getPort());
+        if (server == null) {
+            fail("no WsTestServer on port " + socket.getPort() + " to ask what it has read");
+        }
+        if (serverSide == null) {
+            int port = socket.getLocalPort();
+            serverSide = LoopProbe.onLoop(server.thread(), t -> LoopProbe.connectionOf(t, port));
+            if (serverSide == null) {
+                return; // closed already
             }
+        }
+        ConnectionImpl s = serverSide;
+        long deadline = System.nanoTime() + LoopProbe.WAIT;
+        while (s.bytesIn() < written && !s.isClosed()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("the server read " + s.bytesIn() + " of the " + written + " bytes sent");
+            }
+            LockSupport.parkNanos(20_000); // a poll interval: the bytes read are what is waited for
         }
     }
 
@@ -293,14 +353,6 @@ final class WsTestClient implements AutoCloseable {
             if (frames.size() > 1000) {
                 fail("too many frames before EOF");
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -16,6 +16,7 @@ import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
 import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
+import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.ws.TestProtocol.Mode;
 
@@ -35,6 +36,9 @@ final class WsTestServer implements AutoCloseable {
     static final int SMALL_MESSAGE = 2500;
     private static final int LOG_MASK = LogLevel.ERR.bit() | LogLevel.WARN.bit() | LogLevel.NOTICE.bit()
             | LogLevel.INFO.bit();
+
+    /** The servers running now, by port, so a client can ask its server what it has read. */
+    private static final Map<Integer, WsTestServer> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
 
     final ContextImpl ctx;
     /** The server's log lines so far. */
@@ -69,6 +73,15 @@ final class WsTestServer implements AutoCloseable {
     }
 
     static WsTestServer start(ContextConfig cfg, TestProtocol... protocols) throws IOException {
+        Map<String, org.lws4j.api.Protocol> named = new LinkedHashMap<>();
+        for (TestProtocol p : protocols) {
+            named.put(p.name, p);
+        }
+        return start(cfg, named);
+    }
+
+    /** Offers {@code protocols} (the first is the default); {@link #protocol} finds those that are TestProtocols. */
+    static WsTestServer start(ContextConfig cfg, Map<String, ? extends org.lws4j.api.Protocol> protocols) throws IOException {
         LogImpl log = new LogImpl(cfg.logLevel());
         java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
         log.addEmitter((level, ts, line) -> lines.add(line));
@@ -78,8 +91,8 @@ final class WsTestServer implements AutoCloseable {
         ContextImpl ctx = new ContextImpl(cfg, log);
         ctx.start();
         Map<String, Map<String, String>> offered = new LinkedHashMap<>();
-        for (TestProtocol p : protocols) {
-            offered.put(p.name, Map.of());
+        for (String name : protocols.keySet()) {
+            offered.put(name, Map.of());
         }
         // the vhost config treats port 0 as "no listener", so take a free port (retrying a race)
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -90,10 +103,13 @@ final class WsTestServer implements AutoCloseable {
                 assertEquals(port, ctx.boundPort(v));
                 WsTestServer s = new WsTestServer(ctx, v, port);
                 s.log = lines;
+                RUNNING.put(port, s);
                 long id = 1;
-                for (TestProtocol p : protocols) {
-                    ctx.addProtocol(p.name, p, 0, id++);
-                    s.protocols.put(p.name, p);
+                for (Map.Entry<String, ? extends org.lws4j.api.Protocol> p : protocols.entrySet()) {
+                    ctx.addProtocol(p.getKey(), p.getValue(), 0, id++);
+                    if (p.getValue() instanceof TestProtocol t) {
+                        s.protocols.put(p.getKey(), t);
+                    }
                 }
                 return s;
             }
@@ -106,6 +122,16 @@ final class WsTestServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    /** The server listening on {@code port}, or null. */
+    static WsTestServer at(int port) {
+        return RUNNING.get(port);
+    }
+
+    /** The service thread (there is one). */
+    ServiceThread thread() {
+        return ctx.threads().get(0);
     }
 
     TestProtocol protocol(String name) {
@@ -124,6 +150,7 @@ final class WsTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        RUNNING.remove(port, this);
         ctx.stop();
     }
 }

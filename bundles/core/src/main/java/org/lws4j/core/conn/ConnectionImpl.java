@@ -1,4 +1,4 @@
-package org.lws4j.core.loop;
+package org.lws4j.core.conn;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,15 +18,17 @@ import org.lws4j.api.Role;
 import org.lws4j.api.Vhost;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.log.LogBuild;
-import org.lws4j.core.vhost.VhostImpl;
-import org.lws4j.core.vhost.VhostProtocolImpl;
+import org.lws4j.core.loop.Endpoint;
+import org.lws4j.core.loop.ServiceThread;
+import org.lws4j.core.loop.Timer;
+import org.lws4j.core.loop.Wire;
 
 /**
  * A connection: lws's wsi. The byte side is {@link Wire}'s; this adds the meaning: the API a
  * protocol calls, its binding to a protocol and session, and the timers a protocol sets. Lives
  * on one service thread; only {@link #id()} and {@link #execute} may be called from elsewhere.
  */
-public final class ConnectionImpl extends Wire implements Connection {
+public final class ConnectionImpl extends Wire<RoleHandler> implements Connection {
     private final long id;
     private final ConnectionHost host;
     private InetSocketAddress peer;
@@ -36,8 +38,8 @@ public final class ConnectionImpl extends Wire implements Connection {
     // written on the connection's own thread only, read by snapshots from any thread
     private volatile long messagesIn;
     private volatile long messagesOut;
-    private VhostImpl vhost;
-    private VhostProtocolImpl binding;
+    private Vhost vhost;
+    private Binding binding;
     private Object session;
     private Reason inCallback;
     private Timer userTimeout;
@@ -72,15 +74,26 @@ public final class ConnectionImpl extends Wire implements Connection {
 
     @Override
     protected void registered() {
+        super.registered();
         onThread = true;
-        pt.added(this);
         host.connectionOpened(this);
+    }
+
+    /** The connections on {@code pt} now (its thread only). */
+    public static List<ConnectionImpl> on(ServiceThread pt) {
+        List<ConnectionImpl> l = new java.util.ArrayList<>();
+        for (Wire<?> w : pt.connections()) {
+            if (w instanceof ConnectionImpl c) {
+                l.add(c);
+            }
+        }
+        return l;
     }
 
     /** A snapshot for status pages and commands; safe to take from any thread (values may lag). */
     public org.lws4j.api.ConnectionInfo info() {
-        VhostImpl v = vhost;
-        VhostProtocolImpl b = binding;
+        Vhost v = vhost;
+        Binding b = binding;
         RoleHandler h = handler;
         InetSocketAddress p = peer != null ? peer : ep.remote();
         String peerText = p == null ? null : (p.getAddress() == null ? p.getHostString() : p.getAddress().getHostAddress()) + ":" + p.getPort();
@@ -120,20 +133,21 @@ public final class ConnectionImpl extends Wire implements Connection {
 
     // ---- protocol binding ----------------------------------------------------------------------
 
-    public void setVhost(VhostImpl v) {
+    public void setVhost(Vhost v) {
         vhost = v;
     }
 
-    public VhostImpl vhostImpl() {
+    /** The vhost serving the connection now (its request's), or null before one is chosen. */
+    public Vhost vhostNow() {
         return vhost;
     }
 
-    public VhostProtocolImpl binding() {
+    public Binding binding() {
         return binding;
     }
 
     /** Binds the connection to {@code b} and makes its session. */
-    public void bindProtocol(VhostProtocolImpl b) {
+    public void bindProtocol(Binding b) {
         unbindProtocol();
         binding = b;
         b.attach(this);
@@ -171,7 +185,7 @@ public final class ConnectionImpl extends Wire implements Connection {
      * Tracks which callback is running so writes can be checked against it.
      */
     public Result call(Reason reason, ByteBuffer in) {
-        VhostProtocolImpl b = binding;
+        Binding b = binding;
         if (b == null) {
             return Result.CONTINUE;
         }

@@ -1,4 +1,4 @@
-package org.lws4j.core.loop;
+package org.lws4j.core.conn;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -7,6 +7,8 @@ import org.lws4j.api.HttpRequest;
 import org.lws4j.api.HttpResponse;
 import org.lws4j.api.Role;
 import org.lws4j.api.WriteMode;
+import org.lws4j.core.loop.Endpoint;
+import org.lws4j.core.loop.WireHandler;
 
 /**
  * What the bytes of a connection mean: one role's table of operations (lws's role ops). The
@@ -14,7 +16,7 @@ import org.lws4j.api.WriteMode;
  * what the protocol writes. An upgrade replaces the handler. Everything runs on the connection's
  * service thread. API calls a role does not support throw IllegalStateException.
  */
-public abstract class RoleHandler {
+public abstract class RoleHandler implements WireHandler {
     protected final ConnectionImpl conn;
 
     protected RoleHandler(ConnectionImpl conn) {

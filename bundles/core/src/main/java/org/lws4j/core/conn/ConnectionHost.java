@@ -1,4 +1,4 @@
-package org.lws4j.core.loop;
+package org.lws4j.core.conn;
 
 import org.lws4j.api.Context;
 import org.lws4j.api.Log;
