@@ -22,7 +22,8 @@
  * service thread: every callback runs on it, during the test's calls. Work another thread hands
  * in ({@link org.lws4j.api.Connection#execute}, {@code requestWriteableAll}, ...) waits until the
  * test calls {@link org.lws4j.testkit.TestContext#runTasks()}; work the protocol hands in from a
- * callback runs when that callback's turn ends, as the core runs it in the loop's next turn.
+ * callback runs when that callback's turn ends, as the core runs it in the loop's next turn; work
+ * the test itself hands in between turns runs at once.
  */
 @Version("1.0.0")
 @Export
