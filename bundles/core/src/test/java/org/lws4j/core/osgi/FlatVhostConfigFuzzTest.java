@@ -73,7 +73,7 @@ class FlatVhostConfigFuzzTest {
         assertTrue(r.loaded().vhosts().size() <= 1, "a dictionary made " + r.loaded().vhosts().size() + " vhosts");
         for (ConfigProblem p : r.problems()) {
             assertEquals(SOURCE, p.source());
-            assertFalse(p.key().contains("vhosts[") || p.key().contains("mounts["), "a problem keyed " + p.key() + ": " + props);
+            assertFalse(p.key().startsWith("vhosts[") || p.key().startsWith("mounts["), "a problem keyed " + p.key() + ": " + props);
         }
         if (!r.loaded().vhosts().isEmpty()) {
             VhostConfig v = r.loaded().vhosts().get(0);
