@@ -18,8 +18,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import org.lws4j.api.CloseStatus;
-import org.lws4j.api.ExtensionException;
-import org.lws4j.api.ExtensionSession;
+import org.lws4j.spi.extension.ExtensionException;
+import org.lws4j.spi.extension.ExtensionSession;
 
 /**
  * {@link MessageInflater} on any compressed messages (a few in a row, with or without context

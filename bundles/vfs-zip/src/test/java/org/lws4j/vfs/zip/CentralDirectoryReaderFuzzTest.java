@@ -28,9 +28,9 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import org.lws4j.api.FileFlag;
-import org.lws4j.api.FileHandle;
-import org.lws4j.api.FileOps;
+import org.lws4j.spi.fileops.FileFlag;
+import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.spi.fileops.FileOps;
 
 /**
  * {@link CentralDirectoryReader} on any bytes (and on zips the JDK writes, then damaged at a spot
