@@ -356,6 +356,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     @Override
+    public boolean whenProtocolBack(VhostImpl v, String name, Runnable then) {
+        return binder.handoffs().whenSettled(v, name, then);
+    }
+
+    /** Connections parked over protocol updates now, by protocol name. */
+    public Map<String, Integer> parkedConnections() {
+        return binder.handoffs().parkedNow();
+    }
+
+    @Override
     public VhostImpl tlsTwin(String name) {
         for (VhostImpl v : vhosts) {
             if (v.isSecure() && v.name().equalsIgnoreCase(name)) {
