@@ -126,6 +126,25 @@ public final class WsUpgrade {
                 negotiate(offers, host, limits(chosen, host)));
     }
 
+    /**
+     * The names this handshake could be given that the vhost offers but has not bound right now,
+     * in the order they would be picked (those a 503 was about).
+     */
+    public static List<String> unboundOffered(RequestHead head, VhostImpl vhost) {
+        List<String> asked = requested(head);
+        if (asked.isEmpty()) {
+            String def = defaultProtocol(vhost);
+            asked = def == null ? List.of() : List.of(def);
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : asked) {
+            if (vhost.protocolNames().contains(name) && vhost.binding(name) == null) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     /** The receive piece size and message limit a connection on {@code b} will have. */
     public static ExtensionSession.Limits limits(org.lws4j.core.conn.Binding b, HttpHost host) {
         int rx = b.rxBufferSize();
