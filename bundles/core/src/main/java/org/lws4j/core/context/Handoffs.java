@@ -75,6 +75,7 @@ final class Handoffs {
         Handoff h = (Handoff) b.protocol();
         Parked pk = new Parked(b.vhostImpl(), b.name());
         steps.onAll(threads, pt -> {
+            List<ParkedConn> mine = new ArrayList<>();
             for (ConnectionImpl c : b.connectionsOn(pt)) {
                 if (c.isClosed()) {
                     continue;
@@ -82,9 +83,10 @@ final class Handoffs {
                 HandoffState st = c.exportSession(h);
                 if (st != null && c.handler().park()) {
                     c.unbindProtocol();
-                    pk.conns.add(new ParkedConn(c, st));
+                    mine.add(new ParkedConn(c, st));
                 }
             }
+            pk.conns.addAll(mine); // at once: one copy of the list per thread, not one per connection
         });
         pk.vhostState = steps.on(threads.get(0), () -> {
             try {

@@ -47,6 +47,8 @@ final class MirrorGroup {
     private long head;
     private long nextId;
     private final List<Member> members = new ArrayList<>();
+    /** Members handed over by the previous version whose connections are not back yet, by id. */
+    private final java.util.Map<Long, Member> away = new java.util.HashMap<>();
 
     MirrorGroup(String name) {
         this.name = name;
@@ -167,6 +169,7 @@ final class MirrorGroup {
                 m.heldBinary = ms1.getBoolean("heldBinary", false);
             }
             members.add(m);
+            away.put(m.id, m);
             nextId = Math.max(nextId, m.id + 1);
         }
         return true;
@@ -182,12 +185,7 @@ final class MirrorGroup {
         boolean more;
         boolean hold;
         synchronized (this) {
-            for (Member m : members) {
-                if (m.id == id && m.wsi == null) {
-                    found = m;
-                    break;
-                }
-            }
+            found = away.remove(id);
             if (found == null) {
                 return null;
             }
@@ -206,16 +204,13 @@ final class MirrorGroup {
 
     /** Drops the placeholders never claimed (their connections closed during the update). */
     boolean dropUnclaimed() {
-        List<Member> away = new ArrayList<>();
+        List<Member> gone;
         synchronized (this) {
-            for (Member m : members) {
-                if (m.wsi == null) {
-                    away.add(m);
-                }
-            }
+            gone = new ArrayList<>(away.values());
+            away.clear();
         }
         boolean empty = false;
-        for (Member m : away) {
+        for (Member m : gone) {
             empty = leave(m);
         }
         return empty;
