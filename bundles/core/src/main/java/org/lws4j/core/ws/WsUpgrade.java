@@ -24,7 +24,9 @@ import org.lws4j.core.vhost.VhostProtocolImpl;
  * protocol and computes the accept key. Picking follows lws: the client's names in its order, the
  * first one the vhost offers and has bound now; with no Sec-WebSocket-Protocol, the vhost's
  * default protocol (pvo "default": "1", else its first). A name the vhost offers but has not bound
- * right now gets 503 with Retry-After; names it does not offer at all are refused with 400.
+ * right now gets 503 with Retry-After (unless it is parked over an update: then the handshake
+ * waits for its next version, see {@link #unboundOffered}); names it does not offer at all are
+ * refused with 400.
  */
 public final class WsUpgrade {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -32,7 +32,8 @@ import org.lws4j.core.ws.WsTestClient.Frame;
  * connections are parked (pings still answered, messages kept); its next version takes each
  * connection's state and the vhost's, and gets what arrived meanwhile in order, a message begun
  * before the update included. Without a next version in time, one that does not opt in, or one
- * that refuses the state: 1001, as without handoff.
+ * that refuses the state: 1001, as without handoff. A handshake for the protocol while it is parked
+ * waits for the next version (101 from it), or gets 503 after the grace period.
  */
 class WsHandoffSocketTest {
     private static final String NAME = "counter";
