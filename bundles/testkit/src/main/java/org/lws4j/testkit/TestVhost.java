@@ -99,8 +99,10 @@ public final class TestVhost implements Vhost {
      * exception ends that connection as {@link #unbind} does), then the binding's
      * ({@code exportVhost}), then the old binding's PROTOCOL_DESTROY; then {@code next}'s
      * PROTOCOL_INIT, {@code importVhost}, and for each kept connection a new session and
-     * {@code importSession}. A {@code next} that does not opt in or refuses a state (false or an
-     * exception) has the refused connections closed with 1001, with no callback.
+     * {@code importSession}, the old version's rx flow control forgotten first (as the core does:
+     * the new version stops reading again if it needs to), then what the peer sent meanwhile. A
+     * {@code next} that does not opt in or refuses a state (false or an exception) has the refused
+     * connections closed with 1001, with no callback.
      *
      * @return the new binding
      */
