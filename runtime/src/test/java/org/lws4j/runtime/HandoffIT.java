@@ -298,6 +298,8 @@ class HandoffIT {
                 + last[0] + " after 6 more of the other two; at the end " + last[1] + " revisions for " + last[2]
                 + " bundles (old revisions alive: " + (last[1] - last[2]) + "), " + waited + " ms after the test's start");
         assertEquals(last[2], last[1], "bundle revisions alive beyond one per bundle");
+        assertEquals(loadersAfterFirst, loadersAfterMirror, "bundle class loaders after the first and the "
+                + UPDATES + "th mirror update: one more per update is an old revision's");
     }
 
     @Test
