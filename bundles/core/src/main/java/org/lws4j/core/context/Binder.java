@@ -50,12 +50,6 @@ final class Binder {
     void addProtocol(String name, Protocol p, int ranking, long serviceId) {
         protocols.add(name, p, ranking, serviceId);
         rebind(name);
-        for (VhostImpl v : vhosts) {
-            VhostProtocolImpl b = v.binding(name);
-            if (b != null) {
-                handoffs.resume(v, b);
-            }
-        }
     }
 
     void removeProtocol(String name, Protocol p) {
@@ -108,8 +102,14 @@ final class Binder {
             log.err("protocol %s refused to bind on vhost %s (PROTOCOL_INIT returned CLOSE)", name, v.name());
             return;
         }
+        // connections parked over an update of the name: the new version takes the vhost's state
+        // before any handshake can reach it, and the connections once it is installed
+        Handoffs.Takeover takeover = handoffs.prepare(v, b);
         v.install(b);
         log.notice("vhost %s: protocol %s bound", v.name(), name);
+        if (takeover != null) {
+            handoffs.complete(takeover, b);
+        }
     }
 
     private void retire(VhostProtocolImpl b, boolean handOff) {

@@ -157,6 +157,9 @@ final class RequestRouter {
     /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
     private void upgrade(Exchange ex, VhostImpl vhost) {
         WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
+        if (d.status() == 503 && !ex.waitingForProtocol && awaitProtocol(ex, vhost)) {
+            return;
+        }
         if (!d.accepted()) {
             conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
             HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
@@ -185,6 +188,30 @@ final class RequestRouter {
         conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
                 d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
         conn.setHandler(new WsHandler(conn, ex.head, cfg, false, d.extensions()));
+    }
+
+    /**
+     * A handshake for a protocol parked over an update (handoff) waits for its next version,
+     * reading paused, instead of a 503; then it is decided again (once). False when none of the
+     * names it could get is parked.
+     */
+    private boolean awaitProtocol(Exchange ex, VhostImpl vhost) {
+        for (String name : WsUpgrade.unboundOffered(ex.head, vhost)) {
+            ex.waitingForProtocol = true;
+            if (host.whenProtocolBack(vhost, name, () -> conn.execute(() -> {
+                if (h.exchange() == ex && conn.isOpen()) {
+                    upgrade(ex, vhost);
+                    ex.waitingForProtocol = false;
+                    conn.resumeRx();
+                }
+            }))) {
+                conn.holdRx();
+                conn.log(LogLevel.INFO, "%s: WebSocket handshake for %s waits for its next version", conn, name);
+                return true;
+            }
+            ex.waitingForProtocol = false;
+        }
+        return false;
     }
 
     /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */

@@ -24,7 +24,9 @@ import org.lws4j.core.vhost.VhostProtocolImpl;
  * protocol and computes the accept key. Picking follows lws: the client's names in its order, the
  * first one the vhost offers and has bound now; with no Sec-WebSocket-Protocol, the vhost's
  * default protocol (pvo "default": "1", else its first). A name the vhost offers but has not bound
- * right now gets 503 with Retry-After; names it does not offer at all are refused with 400.
+ * right now gets 503 with Retry-After (unless it is parked over an update: then the handshake
+ * waits for its next version, see {@link #unboundOffered}); names it does not offer at all are
+ * refused with 400.
  */
 public final class WsUpgrade {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -124,6 +126,25 @@ public final class WsUpgrade {
         }
         return new Decision(101, null, chosen, !asked.isEmpty(), accept(keys.get(0).trim()),
                 negotiate(offers, host, limits(chosen, host)));
+    }
+
+    /**
+     * The names this handshake could be given that the vhost offers but has not bound right now,
+     * in the order they would be picked (those a 503 was about).
+     */
+    public static List<String> unboundOffered(RequestHead head, VhostImpl vhost) {
+        List<String> asked = requested(head);
+        if (asked.isEmpty()) {
+            String def = defaultProtocol(vhost);
+            asked = def == null ? List.of() : List.of(def);
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : asked) {
+            if (vhost.protocolNames().contains(name) && vhost.binding(name) == null) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** The receive piece size and message limit a connection on {@code b} will have. */
