@@ -54,6 +54,11 @@ public final class ContainerImpl implements ServerContainer {
         this.sendQueueItems = Math.max(1, items);
     }
 
+    /** Reports a line (the context's log once a vhost has bound the protocol, and the reporter given). */
+    public void report(String line) {
+        report.accept(line);
+    }
+
     /** Deploys {@code r} now; the shadowing, if any, is reported. */
     public void deploy(Registration r) {
         Registration rival = table.add(r);

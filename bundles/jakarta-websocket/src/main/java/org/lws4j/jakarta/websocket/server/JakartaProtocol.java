@@ -39,6 +39,8 @@ public final class JakartaProtocol implements Protocol, WsRouter {
             Log l = log;
             if (l != null) {
                 l.notice("%s", line);
+            } else {
+                System.err.println("lws4j: " + line);
             }
             report.accept(line);
         });
