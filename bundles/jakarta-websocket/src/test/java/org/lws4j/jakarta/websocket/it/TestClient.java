@@ -37,8 +37,9 @@ final class TestClient extends Endpoint implements AutoCloseable {
 
     private static WebSocketContainer container() {
         WebSocketContainer c = ContainerProvider.getWebSocketContainer();
-        c.setDefaultMaxBinaryMessageBufferSize(64 << 20);
-        c.setDefaultMaxTextMessageBufferSize(64 << 20);
+        // Tomcat allocates these per session: enough for the tests' biggest message, no more
+        c.setDefaultMaxBinaryMessageBufferSize(512 << 10);
+        c.setDefaultMaxTextMessageBufferSize(512 << 10);
         return c;
     }
 
