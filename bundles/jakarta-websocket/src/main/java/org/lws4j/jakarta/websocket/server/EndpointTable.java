@@ -99,7 +99,8 @@ public final class EndpointTable {
             }
             for (Registration r : group) {
                 if (r.serves(vhost)) {
-                    return new Match(r, params);
+                    // same shape, but each names its variables its own way
+                    return new Match(r, r == group.get(0) ? params : r.template().match(path));
                 }
             }
         }

@@ -52,12 +52,12 @@ final class Remotes {
 
         @Override
         public void sendPing(ByteBuffer data) throws IOException {
-            sender.sendBasic(Outgoing.Kind.PING, control(data), true);
+            sender.sendBasic(Outgoing.Kind.PING, control(data), true, false);
         }
 
         @Override
         public void sendPong(ByteBuffer data) throws IOException {
-            sender.sendBasic(Outgoing.Kind.PONG, control(data), true);
+            sender.sendBasic(Outgoing.Kind.PONG, control(data), true, false);
         }
 
         private static ByteBuffer control(ByteBuffer data) {
@@ -78,22 +78,22 @@ final class Remotes {
 
         @Override
         public void sendText(String text) throws IOException {
-            sender.sendBasic(Outgoing.Kind.TEXT, utf8(text), true);
+            sender.sendBasic(Outgoing.Kind.TEXT, utf8(text), true, true);
         }
 
         @Override
         public void sendBinary(ByteBuffer data) throws IOException {
-            sender.sendBasic(Outgoing.Kind.BINARY, notNull(data), true);
+            sender.sendBasic(Outgoing.Kind.BINARY, notNull(data), true, false);
         }
 
         @Override
         public void sendText(String part, boolean last) throws IOException {
-            sender.sendBasic(Outgoing.Kind.TEXT, utf8(part), last);
+            sender.sendBasic(Outgoing.Kind.TEXT, utf8(part), last, true);
         }
 
         @Override
         public void sendBinary(ByteBuffer part, boolean last) throws IOException {
-            sender.sendBasic(Outgoing.Kind.BINARY, notNull(part), last);
+            sender.sendBasic(Outgoing.Kind.BINARY, notNull(part), last, false);
         }
 
         @Override

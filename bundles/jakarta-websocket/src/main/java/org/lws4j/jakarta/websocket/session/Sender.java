@@ -38,10 +38,14 @@ final class Sender {
         this.queue = queue;
     }
 
-    /** Sends and, off the service threads, waits until written. */
-    void sendBasic(Outgoing.Kind kind, ByteBuffer data, boolean last) throws IOException {
+    /**
+     * Sends and, off the service threads, waits until written.
+     *
+     * @param owned true when {@code data} was made for this send (encoded text): no copy is needed
+     */
+    void sendBasic(Outgoing.Kind kind, ByteBuffer data, boolean last, boolean owned) throws IOException {
         if (session.host().isServiceThread(Thread.currentThread())) {
-            Outgoing o = new Outgoing(kind, copy(data), last, null, 0);
+            Outgoing o = new Outgoing(kind, owned ? data : copy(data), last, null, 0);
             if (!queue.offer(o, false)) {
                 throw new IOException("session " + session.getId() + ": its send queue is full (" + queue.size()
                         + " messages, " + queue.bytes() + " bytes) and this is a service thread, which never waits:"
