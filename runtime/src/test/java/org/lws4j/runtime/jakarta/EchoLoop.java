@@ -135,6 +135,10 @@ public final class EchoLoop implements AutoCloseable {
         return roundTrips.get();
     }
 
+    public long reconnectsNow() {
+        return reconnects.get();
+    }
+
     public List<Integer> closeCodesNow() {
         return List.copyOf(closeCodes);
     }
