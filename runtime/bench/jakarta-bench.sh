@@ -65,8 +65,8 @@ printf '{ "global": { "count-threads": "1", "server-string": "lws4j" } }\n' > "$
 pids+=($!); lws=$!
 wait_port 7681 "$lws"
 for _ in $(seq 1 100); do grep -q "Jakarta endpoint /jakarta-echo" "$work/lws4j.log" && grep -q "protocol lws-echo bound" "$work/lws4j.log" && break; sleep 0.2; done
-printf 'lws4j @ServerEndpoint   '; run_client 7681 /jakarta-echo - "$lws"
-printf 'lws4j lws-echo          '; run_client 7681 / lws-echo "$lws"
+printf 'lws4j @ServerEndpoint    '; run_client 7681 /jakarta-echo - "$lws"
+printf 'lws4j lws-echo           '; run_client 7681 / lws-echo "$lws"
 kill "$lws"; wait "$lws" 2>/dev/null || true
 
 java -cp "$(cat "$work/jetty.cp"):$example:$work/jetty" JettyEcho 7695 > "$work/jetty.log" 2>&1 &
@@ -78,5 +78,5 @@ kill "$jetty"; wait "$jetty" 2>/dev/null || true
 java -cp "$(cat "$work/tomcat.cp"):$example:$work/tomcat" TomcatEcho 7696 > "$work/tomcat.log" 2>&1 &
 pids+=($!); tomcat=$!
 wait_port 7696 "$tomcat"
-printf 'Tomcat 11 @ServerEndpoint'; run_client 7696 /jakarta-echo - "$tomcat"
+printf 'Tomcat 11 @ServerEndpoint '; run_client 7696 /jakarta-echo - "$tomcat"
 kill "$tomcat"; wait "$tomcat" 2>/dev/null || true

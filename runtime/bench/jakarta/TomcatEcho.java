@@ -23,6 +23,11 @@ public final class TomcatEcho {
         tomcat.setConnector(c);
         Context ctx = tomcat.addContext("", base.getAbsolutePath());
         ctx.addServletContainerInitializer(new WsSci(), Set.of(org.lws4j.example.jakarta.EchoEndpoint.class));
+        // a servlet for "/": Tomcat runs its WebSocket filter only on requests that map to one
+        Tomcat.addServlet(ctx, "default", new jakarta.servlet.http.HttpServlet() {
+            private static final long serialVersionUID = 1L;
+        });
+        ctx.addServletMappingDecoded("/", "default");
         tomcat.start();
         System.out.println("ready tomcat " + c.getLocalPort());
         tomcat.getServer().await();
