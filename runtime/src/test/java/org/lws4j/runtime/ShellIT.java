@@ -45,8 +45,10 @@ class ShellIT {
                 + " \"interface\": \"127.0.0.1\", \"mounts\": [{\"mountpoint\": \"/\", \"origin\": \"file://" + www
                 + "\", \"default\": \"index.html\"}], \"ws-protocols\": [{\"dumb-increment-protocol\": {}}]}]}");
         shell = rt.console();
-        rt.await("the runtime to listen on " + rt.port, WAIT,
-                () -> rt.logText().contains("listening on /127.0.0.1:" + rt.port) ? Optional.of(true) : Optional.empty());
+        // "accepting" comes once the framework has started every boot bundle (Gogo's command
+        // tracking included): typed earlier, a command can meet "Command not found"
+        rt.await("the runtime to accept on " + rt.port, WAIT,
+                () -> rt.logText().contains("accepting connections on 127.0.0.1:" + rt.port) ? Optional.of(true) : Optional.empty());
     }
 
     @AfterAll
