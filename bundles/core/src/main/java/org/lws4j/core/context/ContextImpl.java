@@ -51,21 +51,28 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final Acceptor acceptor;
     private final ListenerTable listeners;
     private final Binder binder;
+    private final VhostTable vhostTable;
     private final org.lws4j.core.client.ClientConnector connector;
     private final org.lws4j.core.mount.LayeredFileOps fileOps = new org.lws4j.core.mount.LayeredFileOps();
     private final java.util.Map<Long, ConnectionImpl> live = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
+    private final ThreadDeaths deaths;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
         this.config = config;
         this.log = log;
         this.external = config.countThreads() == 0;
+        this.deaths = new ThreadDeaths(log);
         int n = Math.max(1, config.countThreads());
         List<ServiceThread> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ServiceThread pt = new ServiceThread(i, log, config.maxHttpHeaderData(), config.maxHttpHeaderPool());
             pt.setOutputLimits(config.maxOutputBuffer(), Math.max(config.maxOutputBuffer(), config.outputBudget() / n));
-            pt.setOnDeath(t -> threadDied(pt, t));
+            pt.setOnDeath(t -> {
+                if (!stopped) {
+                    deaths.died(pt.index(), t);
+                }
+            });
             pt.headerPool().setIdleMillis(config.headerBufferIdleMillis());
             l.add(pt);
         }
@@ -73,55 +80,21 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.steps = new Steps(log);
         this.acceptor = new Acceptor(this, config, log, threads);
         this.listeners = new ListenerTable(this, threads.get(0), steps, log);
-        this.binder = new Binder(vhosts, threads, steps, log);
+        this.binder = new Binder(vhosts, threads, steps, log, config.handoffGraceMillis());
+        this.vhostTable = new VhostTable(this, vhosts, listeners, binder, steps, threads, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
     }
 
-    /** What happens when a service loop dies: by default the process exits with {@link #EXIT_THREAD_DIED}. */
-    private volatile java.util.function.BiConsumer<Integer, Throwable> onThreadDeath = ContextImpl::exitProcess;
-
     /** The exit status of a process whose service thread died (EX_SOFTWARE). */
-    public static final int EXIT_THREAD_DIED = 70;
+    public static final int EXIT_THREAD_DIED = ThreadDeaths.EXIT_THREAD_DIED;
 
     /**
-     * Replaces what happens when a service thread dies of something no guard caught (an
-     * application embedding the context may want to restart it itself); the argument is the
-     * thread's index and the cause.
+     * Replaces what happens when a service thread dies of something no guard caught (by default
+     * the process exits with {@link #EXIT_THREAD_DIED}); the arguments are the thread's index and
+     * the cause.
      */
     public void onThreadDeath(java.util.function.BiConsumer<Integer, Throwable> handler) {
-        this.onThreadDeath = handler;
-    }
-
-    private void threadDied(ServiceThread pt, Throwable t) {
-        if (stopped) {
-            return;
-        }
-        try {
-            log.err("service thread %d died: %s; a server without it cannot serve its connections", pt.index(), t);
-        } catch (Throwable ignored) {
-            // the log may be what failed; the exit below says it too
-        }
-        onThreadDeath.accept(pt.index(), t);
-    }
-
-    /**
-     * Ends the process with {@link #EXIT_THREAD_DIED}, so that a supervisor (systemd, the daemon
-     * script's caller) restarts it: a server whose loop is gone would accept and never answer.
-     * Shutdown hooks run on a thread of their own; if they hang, the process is halted.
-     */
-    private static void exitProcess(int index, Throwable t) {
-        System.err.println("lws4j: service thread " + index + " died (" + t + "); exiting with status " + EXIT_THREAD_DIED);
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(15_000);
-            } catch (InterruptedException ignored) {
-                // halting anyway
-            }
-            Runtime.getRuntime().halt(EXIT_THREAD_DIED);
-        }, "lws4j-halt");
-        halt.setDaemon(true);
-        halt.start();
-        new Thread(() -> System.exit(EXIT_THREAD_DIED), "lws4j-exit").start();
+        deaths.handleWith(handler);
     }
 
     /** Starts the service threads (none for a context the application drives). */
@@ -158,7 +131,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             }
             stopped = true;
             for (VhostImpl v : new ArrayList<>(vhosts)) {
-                removeVhostLocked(v, "context stopping");
+                vhostTable.remove(v, "context stopping");
             }
         }
         connector.stop();
@@ -227,83 +200,20 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
      */
     public VhostImpl addVhost(VhostConfig vc) {
         synchronized (changes) {
-            if (stopped) {
-                return null;
-            }
-            for (VhostImpl v : vhosts) {
-                if (v.port() == vc.port() && v.name().equalsIgnoreCase(vc.name())) {
-                    log.err("%s: vhost %s: port %d already has a vhost of that name (from %s); skipped",
-                            vc.source(), vc.name(), vc.port(), v.config().source());
-                    return null;
-                }
-            }
-            VhostImpl v = new VhostImpl(this, vc);
-            if (vc.port() > 0) {
-                String err = listeners.join(v);
-                if (err != null) {
-                    log.err("%s: vhost %s: %s", vc.source(), vc.name(), err);
-                    return null;
-                }
-            }
-            vhosts.add(v);
-            binder.bindAll(v);
-            log.notice("vhost %s on port %d (%s): %d mount(s), protocols %s", v.name(), v.port(),
-                    vc.source(), vc.mounts().size(), v.protocolNames());
-            return v;
+            return stopped ? null : vhostTable.add(vc);
         }
     }
 
     /**
      * Serves {@code next} in place of the vhost {@code current} made, as one change (a live
-     * configuration edit): the new vhost binds its protocols, then takes the old one's place
-     * behind the same listen socket (nothing is closed or re-opened when the address stays; on a
-     * new address the new socket listens before the old one closes); then the old vhost's
-     * bindings end (their WebSockets get 1001 and reconnect to the new one). HTTP connections are
-     * not closed: their next request is routed to the new vhost. On failure nothing has changed
-     * and the old vhost keeps serving.
+     * configuration edit); see {@link VhostTable#replace}. On failure nothing has changed and the
+     * old vhost keeps serving.
      *
      * @return null when done, else why not
      */
     public String replaceVhost(VhostConfig current, VhostConfig next) {
         synchronized (changes) {
-            if (stopped) {
-                return "the context is stopping";
-            }
-            VhostImpl old = null;
-            for (VhostImpl v : vhosts) {
-                if (v.port() == current.port() && v.name().equalsIgnoreCase(current.name())) {
-                    old = v;
-                }
-            }
-            if (old == null) {
-                return "vhost " + current.name() + " on port " + current.port() + " is not served";
-            }
-            for (VhostImpl v : vhosts) {
-                if (v != old && v.port() == next.port() && v.name().equalsIgnoreCase(next.name())) {
-                    return "port " + next.port() + " already has a vhost named " + next.name() + " (from "
-                            + v.config().source() + ")";
-                }
-            }
-            VhostImpl v = new VhostImpl(this, next);
-            binder.bindAll(v);
-            String err = null;
-            if (old.port() > 0 && next.port() > 0) {
-                err = listeners.swap(old, v);
-            } else if (next.port() > 0) {
-                err = listeners.join(v);
-            }
-            if (err != null) {
-                binder.retireAll(v);
-                return err;
-            }
-            if (old.port() > 0 && next.port() <= 0) {
-                listeners.leave(old);
-            }
-            vhosts.set(vhosts.indexOf(old), v);
-            binder.retireAll(old);
-            log.notice("vhost %s on port %d (%s) re-applied: %d mount(s), protocols %s", v.name(), v.port(),
-                    next.source(), next.mounts().size(), v.protocolNames());
-            return null;
+            return stopped ? "the context is stopping" : vhostTable.replace(current, next);
         }
     }
 
@@ -322,30 +232,8 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     /** Removes the vhost named {@code name} on {@code port}, closing its connections. */
     public boolean removeVhost(String name, int port) {
         synchronized (changes) {
-            for (VhostImpl v : vhosts) {
-                if (v.port() == port && v.name().equalsIgnoreCase(name)) {
-                    removeVhostLocked(v, "vhost removed");
-                    return true;
-                }
-            }
-            return false;
+            return vhostTable.remove(name, port);
         }
-    }
-
-    private void removeVhostLocked(VhostImpl v, String why) {
-        vhosts.remove(v);
-        if (v.port() > 0) {
-            listeners.leave(v);
-        }
-        binder.retireAll(v);
-        steps.onAll(threads, pt -> {
-            for (ConnectionImpl c : ConnectionImpl.on(pt)) {
-                if (c.vhostNow() == v) {
-                    c.handler().onShutdown();
-                }
-            }
-        });
-        log.notice("vhost %s on port %d removed: %s", v.name(), v.port(), why);
     }
 
     /** Every address listened on now ("0.0.0.0:7681", "0.0.0.0:7682 (TLS)"). */
@@ -465,6 +353,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 });
             }
         }
+    }
+
+    @Override
+    public boolean whenProtocolBack(VhostImpl v, String name, Runnable then) {
+        return binder.handoffs().whenSettled(v, name, then);
+    }
+
+    /** Connections parked over protocol updates now, by protocol name. */
+    public Map<String, Integer> parkedConnections() {
+        return binder.handoffs().parkedNow();
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.conn.ConnectionImpl;
-import org.lws4j.core.loop.HeaderPool;
 import org.lws4j.core.conn.RoleHandler;
 import org.lws4j.core.vhost.VhostImpl;
 
@@ -25,12 +24,10 @@ import org.lws4j.core.vhost.VhostImpl;
  * redirects, errors) or by a protocol's HTTP callbacks. Keep-alive and pipelining: the next
  * request is read only after the current response is complete and its output has drained.
  */
-public final class HttpServerHandler extends RoleHandler implements HeaderPool.Holder {
+public final class HttpServerHandler extends RoleHandler {
     private enum Phase { IDLE, HEAD, BODY, RESPONDING }
 
     static final int RETRY_AFTER_SECS = 5;
-    /** The buffer every request head starts in; longer heads move into one of the pool's. */
-    static final int SMALL_HEAD = 1024;
     /** Request body bytes that must arrive within each {@code timeout-secs} (a minimum rate). */
     static final int BODY_MIN_BYTES = 1024;
     /** The most request body read and dropped after an early answer to keep the connection. */
@@ -39,15 +36,11 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
     private final HttpHost host;
     private final List<VhostImpl> candidates;
     private final ContextConfig cfg;
-    private final RequestHeadParser parser = new RequestHeadParser();
+    private final HeadBuffer head;
     private final RequestRouter router;
     private Phase phase = Phase.IDLE;
     private Exchange ex;
     private int transactions;
-    private boolean waitingForBuffer;
-    /** The parser's buffer is the pool's (else the connection's own small one, or a copy). */
-    private boolean pooled;
-    private long lastProgress;
     private boolean resumeWhenDrained;
     private boolean peerEof;
     private boolean completeAfterCallback;
@@ -57,6 +50,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
         this.host = host;
         this.candidates = candidates;
         this.cfg = host.config();
+        this.head = new HeadBuffer(conn, cfg.maxHttpHeaderData());
         this.router = new RequestRouter(this, conn, host, candidates);
     }
 
@@ -86,7 +80,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
     }
 
     private void becomeRaw(byte[] replay, ByteBuffer in) {
-        releaseBuffer();
+        head.release();
         RawFallback.become(conn, candidates.get(0), replay, in);
     }
 
@@ -131,41 +125,21 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
 
     /** Returns false when reading must stop here (waiting, error, or all input taken). */
     private boolean readHead(ByteBuffer in) {
-        if (!parser.hasBuffer()) {
-            // a small buffer of the connection's own first: a head that fits (most do, and a peer
-            // trickling bytes never gets further) takes nothing from the pool
-            parser.begin(new byte[Math.min(SMALL_HEAD, cfg.maxHttpHeaderData())], cfg.maxHttpHeaderData());
-            pooled = false;
-        }
-        if (waitingForBuffer) {
-            conn.holdRx();
-            return false;
-        }
-        if (in.hasRemaining()) {
-            lastProgress = System.nanoTime();
-        }
-        if (!parser.started() && rawFallback() && in.hasRemaining()) {
+        if (head.idle() && rawFallback() && in.hasRemaining()) {
             byte first = in.get(in.position());
             if (first < 'A' || first > 'Z') {
                 becomeRaw(new byte[0], in); // no HTTP method starts like this
                 return false;
             }
         }
-        RequestHeadParser.Status st = parser.feed(in);
-        while (st == RequestHeadParser.Status.NEED_BUFFER) {
-            if (!growIntoPool()) {
-                conn.holdRx();
-                return false;
-            }
-            st = parser.feed(in);
-        }
-        if (st == RequestHeadParser.Status.NEED_MORE && rawFallback() && !parser.firstLineCouldBeHttp()) {
-            becomeRaw(parser.taken(), in); // "HELLO THERE\n" is not a request line
+        RequestHeadParser.Status st = head.feed(in);
+        if (st == RequestHeadParser.Status.NEED_MORE && rawFallback() && !head.parser.firstLineCouldBeHttp()) {
+            becomeRaw(head.taken(), in); // "HELLO THERE\n" is not a request line
             return false;
         }
         switch (st) {
             case NEED_MORE:
-                if (phase == Phase.IDLE && parser.started()) {
+                if (phase == Phase.IDLE && !head.idle()) {
                     phase = Phase.HEAD;
                     // while it may still fall back to raw, the short raw deadline stands
                     if (!rawFallback()) {
@@ -175,83 +149,31 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
                 return false;
             case ERROR:
                 if (rawFallback()) {
-                    becomeRaw(parser.taken(), in);
+                    becomeRaw(head.taken(), in);
                     return false;
                 }
-                releaseBuffer();
+                RequestHeadParser p = head.parser;
+                head.release();
                 if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
-                    conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, parser.errorStatus(), parser.errorMessage());
+                    conn.log(LogLevel.INFO, "%s: bad request head: %d %s", conn, p.errorStatus(), p.errorMessage());
                 }
-                fail(parser.errorStatus(), parser.errorMessage());
+                fail(p.errorStatus(), p.errorMessage());
                 return false;
             case DONE:
             default:
-                RequestHead head = parser.head();
-                releaseBuffer();
+                RequestHead h = head.parser.head();
+                head.release();
                 conn.setRoleDeadline(0);
-                begin(head);
+                begin(h);
                 return true;
-        }
-    }
-
-    /** The head outgrew the small buffer: go on in one of the pool's; false while waiting for one. */
-    private boolean growIntoPool() {
-        HeaderPool pool = conn.thread().headerPool();
-        byte[] ah = pool.acquire(this);
-        if (ah == null) {
-            waitingForBuffer = true;
-            pool.await(this);
-            if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
-                conn.log(LogLevel.INFO, "%s waits for a header buffer", conn);
-            }
-            return false;
-        }
-        parser.moveTo(ah);
-        pooled = true;
-        return true;
-    }
-
-    @Override
-    public void headerBufferReady(byte[] buffer) {
-        waitingForBuffer = false;
-        if (conn.isClosed()) {
-            conn.thread().headerPool().release(this, buffer);
-            return;
-        }
-        parser.moveTo(buffer);
-        pooled = true;
-        lastProgress = System.nanoTime();
-        conn.resumeRx();
-    }
-
-    @Override
-    public long lastProgressNanos() {
-        return lastProgress;
-    }
-
-    @Override
-    public byte[] giveUp() {
-        // a copy with room to go on; the head's limit still holds (the copy never passes it)
-        int room = Math.min(parser.limit(), Math.max(parser.length() * 2, SMALL_HEAD));
-        pooled = false;
-        if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
-            conn.log(LogLevel.INFO, "%s: its request head stalled; its header buffer goes to a waiting connection", conn);
-        }
-        return parser.moveTo(new byte[room]);
-    }
-
-    private void releaseBuffer() {
-        if (parser.hasBuffer()) {
-            byte[] b = parser.release();
-            if (pooled) {
-                conn.thread().headerPool().release(this, b);
-                pooled = false;
-            }
         }
     }
 
     /** Returns true when the body is complete and the loop should go on with what follows. */
     private boolean readBody(ByteBuffer in) {
+        if (ex.waitingForProtocol) {
+            return false; // the body waits for its protocol, unread
+        }
         while (true) {
             if (conn.rxUserPaused() && ex.protocolBound && !ex.responseDone) {
                 // the protocol stopped reading: the rest stays queued, and the wait is the
@@ -517,17 +439,17 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
     public void onRoleTimeout() {
         if ((phase == Phase.IDLE || phase == Phase.HEAD) && rawFallback()) {
             // a peer that waits for us to speak first, or stops mid-line, is not speaking HTTP
-            becomeRaw(parser.hasBuffer() ? parser.taken() : new byte[0], null);
+            becomeRaw(head.taken(), null);
             return;
         }
-        if (phase == Phase.IDLE && transactions > 0 && !parser.started()) {
+        if (phase == Phase.IDLE && transactions > 0 && head.idle()) {
             conn.closeNow("keep-alive connection idle");
             return;
         }
         if (phase == Phase.RESPONDING) {
             return; // a protocol may take its time to answer
         }
-        releaseBuffer();
+        head.release();
         fail(408, phase == Phase.BODY ? "request body too slow" : "request head too slow");
     }
 
@@ -568,11 +490,7 @@ public final class HttpServerHandler extends RoleHandler implements HeaderPool.H
 
     @Override
     public void onClosed(String why) {
-        releaseBuffer();
-        if (waitingForBuffer) {
-            conn.thread().headerPool().cancelWait(this);
-            waitingForBuffer = false;
-        }
+        head.closed();
         if (ex != null) {
             if (ex.file != null) {
                 ex.file.close();

@@ -5,14 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.lws4j.api.Context;
-import org.lws4j.spi.log.LogEmitter;
 import org.lws4j.api.LogLevel;
-import org.lws4j.api.Protocol;
 import org.lws4j.core.config.ConfigLoader;
 import org.lws4j.core.config.ConfigProblem;
 import org.lws4j.core.config.LoadedConfig;
@@ -20,8 +16,8 @@ import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.context.ContextImpl;
 import org.lws4j.core.log.LogImpl;
 import org.lws4j.core.log.StderrEmitter;
+import org.lws4j.spi.log.LogEmitter;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,12 +30,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * The lws4j server in an OSGi framework: reads the config (framework property {@code lws4j.conf},
  * a directory of lwsws-style JSON), starts the context, registers it as the {@link Context}
- * service, binds every {@link Protocol} service to the vhosts that offer its name as services
- * come and go, and adds the vhosts that bundles carry ({@code Lws4j-Config} header).
+ * service, and opens the trackers that plug services in as they come and go ({@link Trackers}:
+ * protocols, extensions, file ops, mount origins, the TLS provider) and the one that adds the
+ * vhosts bundles carry ({@code Lws4j-Config} header, {@link BundleConfigTracker}).
  *
- * <p>Protocol services may arrive before activation; they wait in a list and are bound once the
- * context runs. Binding and unbinding run on DS's calling thread and wait (bounded) for the
- * service threads, so when an unbind returns the protocol's connections are closed.
+ * <p>The trackers open once the context runs, so a service registered earlier is plugged in on
+ * opening and nothing waits in a list. Plugging in and out runs on the thread that registers or
+ * unregisters the service and waits (bounded) for the service threads, so when an unregistration
+ * returns the service's connections are closed. Log emitters are DS references: the log exists
+ * before the context.
  */
 @Component(immediate = true, service = {})
 public final class LwsComponent {
@@ -55,11 +54,10 @@ public final class LwsComponent {
 
     private final LogImpl log = new LogImpl(LogLevel.DEFAULT_MASK);
     private final Object lock = new Object();
-    private final Map<Protocol, Map<String, Object>> pending = new IdentityHashMap<>();
-    private final Map<Protocol, String> names = new IdentityHashMap<>();
     private final List<LogEmitter> emitters = new ArrayList<>();
     private ContextImpl ctx;
     private BundleConfigTracker tracker;
+    private Trackers plugins;
     private ServiceRegistration<Context> registration;
     private org.lws4j.core.log.SyslogEmitter syslogEmitter;
 
@@ -112,33 +110,12 @@ public final class LwsComponent {
         for (VhostConfig vc : cfg.vhosts()) {
             c.addVhost(vc);
         }
-        // services that arrived before the context existed; later ones go to it directly
-        org.lws4j.spi.tls.TlsProvider earlyTls;
-        List<Map.Entry<Object, Map<String, Object>>> earlyPlugins;
-        List<Map.Entry<Protocol, Map<String, Object>>> early;
-        List<Map.Entry<org.lws4j.spi.extension.Extension, Map<String, Object>>> earlyExt;
         synchronized (lock) {
             ctx = c;
-            earlyTls = tls;
-            earlyPlugins = new ArrayList<>(pendingPlugins.entrySet());
-            pendingPlugins.clear();
-            early = new ArrayList<>(pending.entrySet());
-            pending.clear();
-            earlyExt = new ArrayList<>(pendingExtensions.entrySet());
-            pendingExtensions.clear();
         }
-        if (earlyTls != null) {
-            c.setTlsProvider(earlyTls);
-        }
-        for (Map.Entry<Object, Map<String, Object>> e : earlyPlugins) {
-            applyPlugin(c, e.getKey(), e.getValue(), true);
-        }
-        for (Map.Entry<org.lws4j.spi.extension.Extension, Map<String, Object>> e : earlyExt) {
-            addExtension(c, e.getKey(), e.getValue());
-        }
-        for (Map.Entry<Protocol, Map<String, Object>> e : early) {
-            add(c, e.getKey(), e.getValue());
-        }
+        // the plug-in services, those registered already and those to come
+        plugins = new Trackers(bc, c, log);
+        plugins.open();
         tracker = new BundleConfigTracker(bc, c, log, loader);
         tracker.open();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -197,6 +174,9 @@ public final class LwsComponent {
         if (tracker != null) {
             tracker.close();
         }
+        if (plugins != null) {
+            plugins.close();
+        }
         ContextImpl c;
         synchronized (lock) {
             c = ctx;
@@ -221,220 +201,6 @@ public final class LwsComponent {
             return t.startsWith("0x") || t.startsWith("0X") ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
         } catch (NumberFormatException e) {
             return LogLevel.DEFAULT_MASK;
-        }
-    }
-
-    // ---- protocols ---------------------------------------------------------------------------
-
-    @Reference(service = Protocol.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindProtocol(Protocol p, Map<String, Object> props) {
-        ContextImpl c;
-        synchronized (lock) {
-            c = ctx;
-            if (c == null) {
-                pending.put(p, props);
-                return;
-            }
-        }
-        add(c, p, props);
-    }
-
-    void updatedProtocol(Protocol p, Map<String, Object> props) {
-        String old;
-        synchronized (lock) {
-            if (ctx == null) {
-                pending.put(p, props);
-                return;
-            }
-            old = names.get(p);
-        }
-        if (old != null) {
-            remove(p, old);
-        }
-        add(ctx, p, props);
-    }
-
-    void unbindProtocol(Protocol p, Map<String, Object> props) {
-        String name;
-        synchronized (lock) {
-            if (pending.remove(p) != null) {
-                return;
-            }
-            name = names.get(p);
-        }
-        if (name != null) {
-            remove(p, name);
-        }
-    }
-
-    private void add(ContextImpl c, Protocol p, Map<String, Object> props) {
-        Object n = props.get(Protocol.NAME);
-        if (!(n instanceof String) || ((String) n).isBlank()) {
-            log.warn("protocol service %s has no %s property; ignored", p.getClass().getName(), Protocol.NAME);
-            return;
-        }
-        String name = (String) n;
-        Object rank = props.get(Constants.SERVICE_RANKING);
-        Object id = props.get(Constants.SERVICE_ID);
-        synchronized (lock) {
-            names.put(p, name);
-        }
-        c.addProtocol(name, p, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
-    }
-
-    private void remove(Protocol p, String name) {
-        ContextImpl c;
-        synchronized (lock) {
-            names.remove(p);
-            c = ctx;
-        }
-        if (c != null) {
-            c.removeProtocol(name, p);
-        }
-    }
-
-    // ---- extensions --------------------------------------------------------------------------
-
-    private final Map<org.lws4j.spi.extension.Extension, Map<String, Object>> pendingExtensions = new IdentityHashMap<>();
-
-    @Reference(service = org.lws4j.spi.extension.Extension.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindExtension(org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
-        ContextImpl c;
-        synchronized (lock) {
-            c = ctx;
-            if (c == null) {
-                pendingExtensions.put(e, props);
-                return;
-            }
-        }
-        addExtension(c, e, props);
-    }
-
-    void unbindExtension(org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
-        ContextImpl c;
-        synchronized (lock) {
-            if (pendingExtensions.remove(e) != null) {
-                return;
-            }
-            c = ctx;
-        }
-        Object n = props.get(org.lws4j.spi.extension.Extension.NAME);
-        if (c != null && n instanceof String) {
-            c.removeExtension((String) n, e);
-        }
-    }
-
-    private void addExtension(ContextImpl c, org.lws4j.spi.extension.Extension e, Map<String, Object> props) {
-        Object n = props.get(org.lws4j.spi.extension.Extension.NAME);
-        if (!(n instanceof String) || ((String) n).isBlank()) {
-            log.warn("extension service %s has no %s property; ignored", e.getClass().getName(), org.lws4j.spi.extension.Extension.NAME);
-            return;
-        }
-        Object rank = props.get(Constants.SERVICE_RANKING);
-        Object id = props.get(Constants.SERVICE_ID);
-        c.addExtension((String) n, e, rank instanceof Integer ? (Integer) rank : 0, id instanceof Long ? (Long) id : 0L);
-    }
-
-    // ---- file ops and mount origins -------------------------------------------------------------
-    // Both are kept by the context itself, which exists from activation on; services that come
-    // before it wait here.
-
-    private final Map<Object, Map<String, Object>> pendingPlugins = new IdentityHashMap<>();
-
-    @Reference(service = org.lws4j.spi.fileops.FileOps.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindFileOps(org.lws4j.spi.fileops.FileOps ops, Map<String, Object> props) {
-        plugin(ops, props, true);
-    }
-
-    void unbindFileOps(org.lws4j.spi.fileops.FileOps ops, Map<String, Object> props) {
-        plugin(ops, props, false);
-    }
-
-    @Reference(service = org.lws4j.spi.origin.MountOrigin.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindOrigin(org.lws4j.spi.origin.MountOrigin o, Map<String, Object> props) {
-        plugin(o, props, true);
-    }
-
-    void unbindOrigin(org.lws4j.spi.origin.MountOrigin o, Map<String, Object> props) {
-        plugin(o, props, false);
-    }
-
-    private void plugin(Object service, Map<String, Object> props, boolean add) {
-        ContextImpl c;
-        synchronized (lock) {
-            c = ctx;
-            if (c == null) {
-                if (add) {
-                    pendingPlugins.put(service, props);
-                } else {
-                    pendingPlugins.remove(service);
-                }
-                return;
-            }
-        }
-        applyPlugin(c, service, props, add);
-    }
-
-    private void applyPlugin(ContextImpl c, Object service, Map<String, Object> props, boolean add) {
-        Object rank = props.get(Constants.SERVICE_RANKING);
-        int ranking = rank instanceof Integer ? (Integer) rank : 0;
-        Object id = props.get(Constants.SERVICE_ID);
-        long serviceId = id instanceof Long ? (Long) id : 0L;
-        if (service instanceof org.lws4j.spi.fileops.FileOps) {
-            org.lws4j.spi.fileops.FileOps ops = (org.lws4j.spi.fileops.FileOps) service;
-            Object sig = props.get(org.lws4j.spi.fileops.FileOps.SIGNATURE);
-            if (!add) {
-                c.removeFileOps(ops);
-            } else if (sig instanceof String && !((String) sig).isEmpty()) {
-                c.addFileOps((String) sig, ops, ranking, serviceId);
-            } else {
-                log.warn("file ops service %s has no %s property; ignored", ops.getClass().getName(), org.lws4j.spi.fileops.FileOps.SIGNATURE);
-            }
-        } else if (service instanceof org.lws4j.spi.origin.MountOrigin) {
-            org.lws4j.spi.origin.MountOrigin o = (org.lws4j.spi.origin.MountOrigin) service;
-            Object scheme = props.get(org.lws4j.spi.origin.MountOrigin.SCHEME);
-            if (!(scheme instanceof String) || ((String) scheme).isBlank()) {
-                log.warn("mount origin service %s has no %s property; ignored", o.getClass().getName(), org.lws4j.spi.origin.MountOrigin.SCHEME);
-            } else if (add) {
-                c.addOrigin((String) scheme, o, ranking, serviceId);
-            } else {
-                c.removeOrigin((String) scheme, o);
-            }
-        }
-    }
-
-    // ---- TLS ---------------------------------------------------------------------------------
-
-    private org.lws4j.spi.tls.TlsProvider tls;
-
-    @Reference(service = org.lws4j.spi.tls.TlsProvider.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindTls(org.lws4j.spi.tls.TlsProvider p) {
-        ContextImpl c;
-        synchronized (lock) {
-            tls = p;
-            c = ctx;
-        }
-        if (c != null) {
-            c.setTlsProvider(p);
-        }
-    }
-
-    void unbindTls(org.lws4j.spi.tls.TlsProvider p) {
-        ContextImpl c;
-        synchronized (lock) {
-            if (tls != p) {
-                return; // already replaced by a better-ranked provider
-            }
-            tls = null;
-            c = ctx;
-        }
-        if (c != null) {
-            c.setTlsProvider(null);
         }
     }
 
