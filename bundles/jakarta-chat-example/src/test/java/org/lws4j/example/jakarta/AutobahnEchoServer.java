@@ -1,10 +1,12 @@
 package org.lws4j.example.jakarta;
 
+import java.io.BufferedReader;
 import java.io.File;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,15 +37,15 @@ public final class AutobahnEchoServer {
         }
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", String.join(File.pathSeparator, cp), Serve.class.getName(), Integer.toString(port))
-                .inheritIO().start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread out = new Thread(() -> relay(p, ready), "autobahn-echo-stdout");
+        out.setDaemon(true);
+        out.start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!listening(port)) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the echo server did not start on " + port);
-                }
-                Thread.sleep(100);
+            if (!ready.await(60, TimeUnit.SECONDS) || !p.isAlive()) {
+                throw new IllegalStateException("the echo server did not start on " + port);
             }
             p.waitFor();
         } catch (InterruptedException done) {
@@ -54,17 +56,27 @@ public final class AutobahnEchoServer {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
+    /** Copies the server's output to ours; its {@link Serve#READY} line (or its end) opens {@code ready}. */
+    private static void relay(Process p, CountDownLatch ready) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null;) {
+                System.out.println(line);
+                if (line.startsWith(Serve.READY)) {
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("autobahn echo server output: " + e);
+        } finally {
+            ready.countDown();
         }
     }
 
     /** The server process: EchoEndpoint at / until killed. */
     public static final class Serve {
+        /** The line it prints once it listens. */
+        static final String READY = "autobahn echo listening on ";
+
         private Serve() {
         }
 
@@ -73,6 +85,8 @@ public final class AutobahnEchoServer {
                     + args[0] + "\", \"interface\": \"127.0.0.1\", \"mounts\": [] } ] }";
             var jakarta = JakartaWebSocket.server().deploy(ServerEndpointConfig.Builder.create(EchoEndpoint.class, "/").build());
             try (Lws4j.Running lws = Lws4j.builder().json(json).protocol(JakartaWebSocket.PROTOCOL, jakarta.protocol()).start()) {
+                System.out.println(READY + lws.port("autobahn"));
+                System.out.flush();
                 new CountDownLatch(1).await();
             }
         }

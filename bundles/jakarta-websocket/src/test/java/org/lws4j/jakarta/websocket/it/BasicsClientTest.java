@@ -134,16 +134,6 @@ class BasicsClientTest {
     }
 
     static String awaitEvent(String prefix) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestClient.WAIT);
-        while (System.nanoTime() < end) {
-            for (String e : Endpoints.EVENTS) {
-                if (e.startsWith(prefix)) {
-                    return e;
-                }
-            }
-            Thread.onSpinWait();
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no event " + prefix + " in " + Endpoints.EVENTS);
+        return Endpoints.EVENTS.await(prefix);
     }
 }

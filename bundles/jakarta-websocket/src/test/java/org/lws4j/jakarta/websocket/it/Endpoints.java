@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
@@ -22,7 +21,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 /** The annotated endpoints the socket tests drive. What they record goes to {@link #EVENTS}. */
 final class Endpoints {
     /** Lines the endpoints record ("close 4000 bye", "error ..."), read by the tests. */
-    static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
+    static final Events EVENTS = new Events();
 
     private Endpoints() {
     }
