@@ -129,11 +129,11 @@ class JakartaHotPlugIT {
 
     /** Waits until the loop's last answer starts with {@code prefix}. */
     private static void awaitAnswer(EchoLoop loop, String prefix) throws Exception {
-        rt.await("an answer from " + prefix, CHANGE, () -> loop.lastNow().startsWith(prefix) ? Optional.of(true) : Optional.empty());
+        loop.awaitAnswer(prefix, CHANGE);
     }
 
     private static void awaitMore(EchoLoop loop, long than) throws Exception {
-        rt.await("more round trips", CHANGE, () -> loop.roundTripsNow() > than ? Optional.of(true) : Optional.empty());
+        loop.awaitRoundTrips(than, CHANGE);
     }
 
     /** Felix bundle class loaders alive after a full GC (jcmd, from the JDK that runs the tests). */

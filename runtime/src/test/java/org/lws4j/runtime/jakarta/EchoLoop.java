@@ -68,8 +68,7 @@ public final class EchoLoop implements AutoCloseable {
                     if (!got.endsWith(msg)) {
                         errors.add("sent " + msg + ", got " + got);
                     }
-                    last = got;
-                    roundTrips.incrementAndGet();
+                    answered(got);
                 } catch (Exception e) {
                     if (!closed.isDone()) {
                         errors.add("round trip " + msg + ": " + e);
@@ -82,6 +81,34 @@ public final class EchoLoop implements AutoCloseable {
             } else {
                 ws.abort();
             }
+        }
+    }
+
+    private synchronized void answered(String got) {
+        last = got;
+        roundTrips.incrementAndGet();
+        notifyAll();
+    }
+
+    /** Waits (at most {@code timeout}) for an answer starting with {@code prefix}: the last one, or the next ones. */
+    public synchronized void awaitAnswer(String prefix, Duration timeout) throws InterruptedException {
+        awaitState("an answer starting with " + prefix, timeout, () -> last.startsWith(prefix));
+    }
+
+    /** Waits (at most {@code timeout}) until more than {@code than} round trips are done. */
+    public synchronized void awaitRoundTrips(long than, Duration timeout) throws InterruptedException {
+        awaitState("more than " + than + " round trips", timeout, () -> roundTrips.get() > than);
+    }
+
+    private void awaitState(String what, Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError(uri.getPath() + ": no " + what + " in " + timeout.toSeconds() + " s (last: " + last
+                        + ", errors: " + errors + ", closes: " + closeCodes + ")");
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
