@@ -221,10 +221,15 @@ class KarafIT {
     @Order(5)
     void jakartaFeatureServesTheChatAndItsGoingDisturbsNobody() throws Exception {
         install("lws4j-jakarta-chat-example");
-        Karaf.await("the chat endpoint in lws:jakarta", WAIT, () -> {
-            String table = karaf.client("lws:jakarta");
-            return Pattern.compile("(?m)^/chat/\\{room\\}\\s+serving").matcher(table).find() ? Optional.of(table) : Optional.empty();
-        });
+        String[] table = {""};
+        try {
+            Karaf.await("the chat endpoint in lws:jakarta", WAIT, () -> {
+                table[0] = karaf.client("lws:jakarta");
+                return Pattern.compile("/chat/\\{room\\}\\s+serving").matcher(table[0]).find() ? Optional.of(true) : Optional.empty();
+            });
+        } catch (AssertionError e) {
+            fail("lws:jakarta does not show /chat/{room} serving: " + table[0], e);
+        }
         Ws dumb = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
         Ws a = Ws.open(http, DEMO + "/chat/karaf", null);
         Ws b = Ws.open(http, DEMO + "/chat/karaf", null);

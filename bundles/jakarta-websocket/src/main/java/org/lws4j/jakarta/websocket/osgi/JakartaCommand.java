@@ -20,8 +20,16 @@ public final class JakartaCommand {
         this.failed = failed;
     }
 
+    /**
+     * Prints the table on the session's output, as core's {@code lws:} commands do: a returned value
+     * is shown by Felix's interactive Gogo console but not by Karaf's batch client.
+     */
+    public void jakarta() {
+        System.out.print(table());
+    }
+
     /** The table, as text. */
-    public String jakarta() {
+    String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("%-28s %-10s %-8s %-8s %-12s %s%n", "PATH", "STATE", "RANKING", "SESSIONS", "VHOSTS", "SOURCE"));
         for (Registration r : protocol.container().table().all()) {
