@@ -156,7 +156,7 @@ final class RequestRouter {
 
     /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
     private void upgrade(Exchange ex, VhostImpl vhost) {
-        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
+        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host, conn);
         if (d.status() == 503 && !ex.waitingForProtocol && awaitProtocol(ex, vhost)) {
             return;
         }
@@ -174,7 +174,11 @@ final class RequestRouter {
             h.respondNow(r, ResponseFraming.errorPage(d.status(), d.message()));
             return;
         }
-        conn.bindProtocol(d.binding());
+        if (d.routed()) {
+            conn.bindProtocol(d.binding(), d.session());
+        } else {
+            conn.bindProtocol(d.binding());
+        }
         if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
             conn.unbindProtocol();
             d.extensions().forEach(a -> a.session().close());

@@ -131,7 +131,7 @@ public final class FileOrigin {
         return null;
     }
 
-    private static Result regular(Found f) {
+    private Result regular(Found f) {
         if (!f.attrs().isRegularFile()) {
             return new Refused(403, "not a regular file: " + f.file());
         }
