@@ -470,6 +470,11 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     @Override
+    public org.lws4j.core.http.UpgradeRole upgradeRole() {
+        return org.lws4j.core.ws.WsServerUpgrade.INSTANCE;
+    }
+
+    @Override
     public String serverString() {
         return config.serverString();
     }

@@ -26,4 +26,9 @@ public interface HttpHost {
     default boolean whenProtocolBack(org.lws4j.core.vhost.VhostImpl v, String name, Runnable then) {
         return false;
     }
+
+    /** The role requests may switch to with Upgrade (the server's WebSocket handshake), or null for none. */
+    default UpgradeRole upgradeRole() {
+        return null;
+    }
 }

@@ -62,7 +62,7 @@ public final class HttpServerHandler extends RoleHandler {
     @Override
     public void onStart() {
         if (rawFallback()) {
-            conn.setRoleDeadline(TimeUnit.MILLISECONDS.toNanos(rawTimeoutMillis()));
+            conn.setRoleDeadline(TimeUnit.MILLISECONDS.toNanos(RawFallback.timeoutMillis(candidates.get(0))));
         } else {
             conn.setRoleDeadline(TimeUnit.SECONDS.toNanos(cfg.timeoutSecs()));
         }
@@ -73,10 +73,6 @@ public final class HttpServerHandler extends RoleHandler {
     /** True when the port's default vhost turns connections that do not speak HTTP into raw ones. */
     private boolean rawFallback() {
         return transactions == 0 && RawFallback.enabled(candidates);
-    }
-
-    private long rawTimeoutMillis() {
-        return RawFallback.timeoutMillis(candidates.get(0));
     }
 
     private void becomeRaw(byte[] replay, ByteBuffer in) {
@@ -283,7 +279,7 @@ public final class HttpServerHandler extends RoleHandler {
         if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
             conn.log(LogLevel.INFO, "%s: 503 for %s: %s", conn, ex.head.target(), why);
         }
-        respondNow(HttpResponse.of(503).contentType("text/html").header("Retry-After", String.valueOf(RETRY_AFTER_SECS)),
+        respondNow(ResponseFraming.statusResponse(503),
                 ResponseFraming.errorPage(503, "The service for this URL is not available right now; try again shortly."));
     }
 
@@ -537,10 +533,7 @@ public final class HttpServerHandler extends RoleHandler {
 
     @Override
     public HttpRequest request() {
-        if (ex == null) {
-            throw new IllegalStateException("no HTTP request in progress on this connection");
-        }
-        return ex.head;
+        return exchange("request").head;
     }
 
     @Override
@@ -569,11 +562,7 @@ public final class HttpServerHandler extends RoleHandler {
         if (e.responseStarted) {
             throw new IllegalStateException("the response has already started");
         }
-        HttpResponse r = HttpResponse.of(status).contentType("text/html");
-        if (status == 503) {
-            r.header("Retry-After", String.valueOf(RETRY_AFTER_SECS)); // as every 503 of the core says
-        }
-        respondNow(r, ResponseFraming.errorPage(status, message));
+        respondNow(ResponseFraming.statusResponse(status), ResponseFraming.errorPage(status, message));
     }
 
     @Override
@@ -588,26 +577,10 @@ public final class HttpServerHandler extends RoleHandler {
             throw new IllegalStateException("write(" + mode + ") on an HTTP connection; use WriteMode.HTTP");
         }
         Exchange e = exchange("write");
-        if (conn.inCallback() != Reason.HTTP_WRITEABLE) {
-            throw new IllegalStateException("HTTP body writes belong in HTTP_WRITEABLE, not " + conn.inCallback());
-        }
-        if (!e.responseStarted) {
-            throw new IllegalStateException("write the response headers first (writeHttpHeaders)");
-        }
-        if (e.responseDone) {
-            throw new IllegalStateException("the response body is already complete");
-        }
-        int n = data.remaining();
-        if (e.responseLength >= 0 && e.responseSent + n > e.responseLength) {
-            throw new IllegalStateException("body longer than its Content-Length " + e.responseLength);
-        }
+        ResponseFraming.checkProtocolWrite(conn, e, data.remaining());
         ResponseFraming.body(conn, e, data, fin);
         if (fin) {
-            if (e.responseLength >= 0 && e.responseSent < e.responseLength) {
-                conn.log(LogLevel.WARN, "%s: protocol %s ended a body at %d of its %d bytes; closing",
-                        conn, conn.protocolName(), e.responseSent, e.responseLength);
-                e.keepAlive = false;
-            }
+            ResponseFraming.checkEnded(conn, e);
             responseDone();
         }
         return conn.isOpen() || !fin;

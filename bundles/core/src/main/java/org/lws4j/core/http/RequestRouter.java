@@ -15,12 +15,10 @@ import org.lws4j.core.vhost.MountTable;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostMatcher;
 import org.lws4j.core.vhost.VhostProtocolImpl;
-import org.lws4j.core.ws.WsHandler;
-import org.lws4j.core.ws.WsUpgrade;
 
 /**
  * What to do with a request whose head is complete: pick the vhost by Host (and check it against
- * TLS SNI), refuse what no mount may see, hand WebSocket upgrades to the ws role, and dispatch by
+ * TLS SNI), refuse what no mount may see, hand upgrades to the role the context serves (WebSocket), and dispatch by
  * mount: files, redirects, a protocol's HTTP callbacks, or 503 while the serving plug-in is away.
  * Works on its handler's current exchange and answers through it.
  */
@@ -110,8 +108,9 @@ final class RequestRouter {
             h.refuse(403, "dot segment in path " + head.rawPath());
             return;
         }
-        if (WsUpgrade.isUpgrade(head)) {
-            upgrade(ex, vhost);
+        UpgradeRole role = host.upgradeRole();
+        if (role != null && role.wants(head)) {
+            role.upgrade(new Upgrading(h, ex, vhost, conn, host));
             return;
         }
         MountConfig mount = vhost.mountTable().match(path.decoded());
@@ -152,70 +151,6 @@ final class RequestRouter {
     private static boolean sameClientPolicy(VhostImpl a, VhostImpl b) {
         return a.config().flagOption("client-cert-required", false) == b.config().flagOption("client-cert-required", false)
                 && java.util.Objects.equals(a.config().options().get("host-ssl-ca"), b.config().options().get("host-ssl-ca"));
-    }
-
-    /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
-    private void upgrade(Exchange ex, VhostImpl vhost) {
-        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host, conn);
-        if (d.status() == 503 && !ex.waitingForProtocol && awaitProtocol(ex, vhost)) {
-            return;
-        }
-        if (!d.accepted()) {
-            conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
-            HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
-            if (d.status() == 503) {
-                r.header("Retry-After", String.valueOf(HttpServerHandler.RETRY_AFTER_SECS));
-            } else {
-                if (d.status() == 426) {
-                    r.header("Sec-WebSocket-Version", "13");
-                }
-                ex.keepAlive = false;
-            }
-            h.respondNow(r, ResponseFraming.errorPage(d.status(), d.message()));
-            return;
-        }
-        if (d.routed()) {
-            conn.bindProtocol(d.binding(), d.session());
-        } else {
-            conn.bindProtocol(d.binding());
-        }
-        if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
-            conn.unbindProtocol();
-            d.extensions().forEach(a -> a.session().close());
-            ex.keepAlive = false;
-            h.refuse(403, "protocol " + d.binding().name() + " refused the connection");
-            return;
-        }
-        h.endExchangeForUpgrade();
-        conn.setRoleDeadline(0);
-        conn.send(WsUpgrade.response(d, d.extensionsHeader()));
-        conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
-                d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
-        conn.setHandler(new WsHandler(conn, ex.head, cfg, false, d.extensions()));
-    }
-
-    /**
-     * A handshake for a protocol parked over an update (handoff) waits for its next version,
-     * reading paused, instead of a 503; then it is decided again (once). False when none of the
-     * names it could get is parked.
-     */
-    private boolean awaitProtocol(Exchange ex, VhostImpl vhost) {
-        for (String name : WsUpgrade.unboundOffered(ex.head, vhost)) {
-            ex.waitingForProtocol = true;
-            if (host.whenProtocolBack(vhost, name, () -> conn.execute(() -> {
-                if (h.exchange() == ex && conn.isOpen()) {
-                    upgrade(ex, vhost);
-                    ex.waitingForProtocol = false;
-                    conn.resumeRx();
-                }
-            }))) {
-                conn.holdRx();
-                conn.log(LogLevel.INFO, "%s: WebSocket handshake for %s waits for its next version", conn, name);
-                return true;
-            }
-            ex.waitingForProtocol = false;
-        }
-        return false;
     }
 
     /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */

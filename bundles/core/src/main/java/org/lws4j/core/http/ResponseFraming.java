@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.lws4j.api.HttpResponse;
+import org.lws4j.api.LogLevel;
+import org.lws4j.api.Reason;
 import org.lws4j.core.conn.ConnectionImpl;
 
 /**
@@ -84,6 +86,37 @@ final class ResponseFraming {
     }
 
     /** A short HTML page for a status the core answers itself. */
+    /** What a protocol's HTTP body write must respect: its callback, the head first, the length. */
+    static void checkProtocolWrite(ConnectionImpl conn, Exchange e, int n) {
+        if (conn.inCallback() != Reason.HTTP_WRITEABLE) {
+            throw new IllegalStateException("HTTP body writes belong in HTTP_WRITEABLE, not " + conn.inCallback());
+        }
+        if (!e.responseStarted) {
+            throw new IllegalStateException("write the response headers first (writeHttpHeaders)");
+        }
+        if (e.responseDone) {
+            throw new IllegalStateException("the response body is already complete");
+        }
+        if (e.responseLength >= 0 && e.responseSent + n > e.responseLength) {
+            throw new IllegalStateException("body longer than its Content-Length " + e.responseLength);
+        }
+    }
+
+    /** A protocol ended its body: short of its Content-Length, the connection cannot be kept. */
+    static void checkEnded(ConnectionImpl conn, Exchange e) {
+        if (e.responseLength >= 0 && e.responseSent < e.responseLength) {
+            conn.log(LogLevel.WARN, "%s: protocol %s ended a body at %d of its %d bytes; closing",
+                    conn, conn.protocolName(), e.responseSent, e.responseLength);
+            e.keepAlive = false;
+        }
+    }
+
+    /** An HTML status answer; a 503 says when to try again, as every 503 of the core does. */
+    static HttpResponse statusResponse(int status) {
+        HttpResponse r = HttpResponse.of(status).contentType("text/html");
+        return status == 503 ? r.header("Retry-After", String.valueOf(HttpServerHandler.RETRY_AFTER_SECS)) : r;
+    }
+
     static ByteBuffer errorPage(int status, String message) {
         return page(status, message == null ? "" : Html.escape(message));
     }
