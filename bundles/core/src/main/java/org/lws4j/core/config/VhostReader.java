@@ -67,7 +67,8 @@ final class VhostReader {
         Map<String, String> options = EntryReader.scalars(v);
         String iface = null;
         if (present(v.get("interface"))) {
-            iface = r.string(v.get("interface"), key(key, "interface")).filter(s -> !s.isBlank()).map(String::trim)
+            // trimmed first: a control character is not blank, but trim() leaves nothing of it
+            iface = r.string(v.get("interface"), key(key, "interface")).map(String::trim).filter(s -> !s.isBlank())
                     .orElse(null);
         }
         int keepalive = 5;

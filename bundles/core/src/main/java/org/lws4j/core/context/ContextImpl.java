@@ -80,7 +80,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.steps = new Steps(log);
         this.acceptor = new Acceptor(this, config, log, threads);
         this.listeners = new ListenerTable(this, threads.get(0), steps, log);
-        this.binder = new Binder(vhosts, threads, steps, log);
+        this.binder = new Binder(vhosts, threads, steps, log, config.handoffGraceMillis());
         this.vhostTable = new VhostTable(this, vhosts, listeners, binder, steps, threads, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
     }
@@ -353,6 +353,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 });
             }
         }
+    }
+
+    @Override
+    public boolean whenProtocolBack(VhostImpl v, String name, Runnable then) {
+        return binder.handoffs().whenSettled(v, name, then);
+    }
+
+    /** Connections parked over protocol updates now, by protocol name. */
+    public Map<String, Integer> parkedConnections() {
+        return binder.handoffs().parkedNow();
     }
 
     @Override

@@ -304,6 +304,10 @@ public final class RequestHeadParser {
             return fail(501, "method " + method + " is not implemented");
         }
         target = ascii(sp1 + 1, sp2);
+        if (target.indexOf('#') >= 0) {
+            // in any form, the authority of an absolute-form target too (RFC 9112 section 3.2)
+            return fail(400, "fragment in request target");
+        }
         targetHost = null;
         String t = target;
         if (t.startsWith("http://") || t.startsWith("https://")) {
@@ -321,10 +325,6 @@ public final class RequestHeadParser {
             return fail(400, "request target must start with '/'");
         }
         int q = t.indexOf('?');
-        int hash = t.indexOf('#');
-        if (hash >= 0) {
-            return fail(400, "fragment in request target");
-        }
         rawPath = q < 0 ? t : t.substring(0, q);
         query = q < 0 ? null : t.substring(q + 1);
         return true;

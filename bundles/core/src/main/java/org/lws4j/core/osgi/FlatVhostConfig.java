@@ -100,8 +100,13 @@ final class FlatVhostConfig {
                     problems.add(new ConfigProblem(source, key, "expected mounts.ID.KEY = value"
                             + " (e.g. mounts.0.mountpoint = /); ignored"));
                 } else {
-                    putMountKey(mounts.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>()),
+                    String displaced = putMountKey(mounts.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>()),
                             rest.substring(dot + 1), value);
+                    if (displaced != null) {
+                        String plain = MOUNTS + "." + rest.substring(0, dot) + "." + displaced;
+                        problems.add(new ConfigProblem(source, plain, "\"" + plain + "\" takes dotted keys ("
+                                + plain + ".NAME = value) beside " + key + "; ignored"));
+                    }
                 }
             } else if (key.startsWith(HEADERS + ".") && key.length() > HEADERS.length() + 1) {
                 headers.put(key.substring(HEADERS.length() + 1), value);
@@ -152,17 +157,27 @@ final class FlatVhostConfig {
         return k;
     }
 
-    /** mounts.ID.extra-mimetypes..zip = application/zip: the last three maps nest one level more. */
-    private static void putMountKey(Map<String, Object> mount, String key, Object value) {
+    /**
+     * mounts.ID.extra-mimetypes..zip = application/zip: the last three maps nest one level more.
+     * Returns the map's name when a plain value of that name had to give way to it
+     * ("mounts.0.pmo = x" beside "mounts.0.pmo.a = b", which sorts after it), else null.
+     */
+    private static String putMountKey(Map<String, Object> mount, String key, Object value) {
         for (String map : MOUNT_MAPS) {
             if (key.startsWith(map + ".") && key.length() > map.length() + 1) {
+                String displaced = null;
+                if (!(mount.get(map) instanceof Map)) {
+                    displaced = mount.containsKey(map) ? map : null;
+                    mount.put(map, new LinkedHashMap<String, Object>());
+                }
                 @SuppressWarnings("unchecked")
-                Map<String, Object> inner = (Map<String, Object>) mount.computeIfAbsent(map, x -> new LinkedHashMap<>());
+                Map<String, Object> inner = (Map<String, Object>) mount.get(map);
                 inner.put(key.substring(map.length() + 1), value);
-                return;
+                return displaced;
             }
         }
         mount.put(key, value);
+        return null;
     }
 
     private static ObjectNode object(Map<String, Object> m) {

@@ -392,4 +392,11 @@ class ConfigLoaderTest {
         assertEquals(new LoadedConfig(ContextConfig.defaults(), List.of(), List.of()), c);
         assertEquals(List.of(), loader.loadDirectory(tmp).problems());
     }
+
+    @Test
+    void anInterfaceThatTrimsToNothingIsNone() {
+        // found by FlatVhostConfigFuzzTest: a control character is not blank, yet trim() leaves ""
+        LoadedConfig c = load("a.json", "{'vhosts': [{'name': 'x', 'port': '1', 'interface': '\\u0001 '}]}");
+        assertNull(c.vhosts().get(0).iface());
+    }
 }

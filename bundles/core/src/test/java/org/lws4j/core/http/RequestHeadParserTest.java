@@ -286,6 +286,8 @@ class RequestHeadParserTest {
                 Arguments.of("star for GET", "GET * HTTP/1.1\r\n\r\n", SMALL, 400),
                 Arguments.of("fragment", "GET /a#frag HTTP/1.1\r\n\r\n", SMALL, 400),
                 Arguments.of("fragment after query", "GET /a?q#frag HTTP/1.1\r\n\r\n", SMALL, 400),
+                // found by RequestHeadParserFuzzTest: the host of an absolute-form target took the '#'
+                Arguments.of("fragment in the authority", "GET http://a#b/c HTTP/1.1\r\n\r\n", SMALL, 400),
                 Arguments.of("lower-case version", "GET / http/1.1\r\n\r\n", SMALL, 400),
                 Arguments.of("version without minor", "GET / HTTP/1\r\n\r\n", SMALL, 400),
                 Arguments.of("version garbage", "GET / HTTP/1.1x\r\n\r\n", SMALL, 400),

@@ -120,4 +120,13 @@ class FlatVhostConfigTest {
         assertEquals("shop", ConfiguredVhost.defaultName(named));
         assertEquals(null, ConfiguredVhost.defaultName(props("service.pid", "org.lws4j.vhost.1234-5678")));
     }
+
+    @Test
+    void aPlainValueBesideItsDottedMapIsAProblemNotACrash() {
+        // found by FlatVhostConfigFuzzTest: "mounts.0.pmo" sorts before "mounts.0.pmo.k" and was cast to a map
+        FlatVhostConfig.Result r = reader.read(SRC, props("name", "a", "port", 7700, "mounts.0.mountpoint", "/",
+                "mounts.0.origin", "file:///srv", "mounts.0.pmo", 1, "mounts.0.pmo.k", "v"), null);
+        assertEquals(List.of("mounts.0.pmo"), r.problems().stream().map(ConfigProblem::key).toList());
+        assertTrue(r.problems().get(0).message().contains("takes dotted keys"), r.problems().toString());
+    }
 }

@@ -135,11 +135,20 @@ final class CentralDirectoryReader {
         long size = r.u32(b + 12);
         long offset = r.u32(b + 16);
         long cdEnd = eocd;
+        boolean saturated = entries == MAGIC16 || size == MAGIC32 || offset == MAGIC32;
         if (eocd >= ZIP64_LOCATOR_LEN) {
             int l = r.at(eocd - ZIP64_LOCATOR_LEN, ZIP64_LOCATOR_LEN);
-            if (r.buf().getInt(l) == ZIP64_LOCATOR_SIG) {
-                long recorded = r.u64(l + 8);
-                long z = zip64Record(recorded, eocd - ZIP64_LOCATOR_LEN);
+            // the locator's signature may also be the last bytes of the last entry's name, extra
+            // field or comment: then there is no ZIP64 record behind it, and a zip whose end
+            // record needs none is read from its end record, as java.util.zip does
+            long z = r.buf().getInt(l) == ZIP64_LOCATOR_SIG
+                    ? zip64Record(r.buf().getLong(l + 8), eocd - ZIP64_LOCATOR_LEN) : -1;
+            if (z < 0 && saturated) {
+                throw new ZipException(r.buf().getInt(r.at(eocd - ZIP64_LOCATOR_LEN, 4)) == ZIP64_LOCATOR_SIG
+                        ? "no ZIP64 end of central directory record where the locator points"
+                        : "the end record points to ZIP64 fields but there is no ZIP64 locator");
+            }
+            if (z >= 0) {
                 int z64 = r.at(z, ZIP64_EOCD_LEN);
                 disk = r.buf().getInt(z64 + 16);
                 cdDisk = r.buf().getInt(z64 + 20);
@@ -148,9 +157,9 @@ final class CentralDirectoryReader {
                 size = r.u64(z64 + 40);
                 offset = r.u64(z64 + 48);
                 cdEnd = z;
-            } else if (entries == MAGIC16 || size == MAGIC32 || offset == MAGIC32) {
-                throw new ZipException("the end record points to ZIP64 fields but there is no ZIP64 locator");
             }
+        } else if (saturated) {
+            throw new ZipException("the end record points to ZIP64 fields but there is no ZIP64 locator");
         }
         if (disk != 0 || cdDisk != 0 || onDisk != entries) {
             throw new ZipException("multi-disk (spanned) zips are not supported");
@@ -164,16 +173,19 @@ final class CentralDirectoryReader {
         return new Directory(offset + shift, size, entries, shift);
     }
 
-    /** The ZIP64 end record: where the locator says, or right before the locator (a prefixed zip). */
+    /**
+     * The ZIP64 end record: where the locator says, or right before the locator (a prefixed zip);
+     * -1 when there is none.
+     */
     private long zip64Record(long recorded, long locator) throws IOException {
-        if (recorded + ZIP64_EOCD_LEN <= locator && signatureAt(recorded) == ZIP64_EOCD_SIG) {
+        if (recorded >= 0 && recorded + ZIP64_EOCD_LEN <= locator && signatureAt(recorded) == ZIP64_EOCD_SIG) {
             return recorded;
         }
         long guess = locator - ZIP64_EOCD_LEN;
         if (guess >= 0 && signatureAt(guess) == ZIP64_EOCD_SIG) {
             return guess;
         }
-        throw new ZipException("no ZIP64 end of central directory record where the locator points (" + recorded + ")");
+        return -1;
     }
 
     private int signatureAt(long pos) throws IOException {

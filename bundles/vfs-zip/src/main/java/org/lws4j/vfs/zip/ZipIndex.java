@@ -38,6 +38,11 @@ final class ZipIndex {
         return entries.size();
     }
 
+    /** The names of the entries, in no order. */
+    java.util.Set<String> names() {
+        return entries.keySet();
+    }
+
     long dataLimit() {
         return dataLimit;
     }

@@ -31,12 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lws4j.spi.fileops.FileFlag;
 import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.testkit.PlainFileOps;
 
 class CentralDirectoryReaderTest {
     @TempDir
     Path dir;
 
-    private final PlainOps below = new PlainOps();
+    private final PlainFileOps below = new PlainFileOps();
     private final List<String> warnings = new ArrayList<>();
 
     private ZipIndex index(Path zip) throws IOException {
@@ -200,6 +201,22 @@ class CentralDirectoryReaderTest {
     }
 
     /** One STORED entry whose sizes and offset are all in ZIP64 extra fields, with ZIP64 end records. */
+    @Test
+    void aLastNameThatLooksLikeAZip64LocatorIsJustAName() throws Exception {
+        // found by CentralDirectoryReaderFuzzTest: the locator's signature 20 bytes before the end
+        // record, in the last entry's name, made the reader look for a ZIP64 record and refuse the zip
+        String name = "x/PK\u0006\u00070123456789abcdef";
+        Path zip = dir.resolve("tail.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry(name));
+            out.write(Zips.text(100, 1));
+            out.closeEntry();
+        }
+        ZipIndex index = index(zip);
+        assertNotNull(index.entry(name));
+        assertEquals(100, index.entry(name).size());
+    }
+
     private static byte[] zip64(byte[] data) {
         CRC32 crc = new CRC32();
         crc.update(data);
