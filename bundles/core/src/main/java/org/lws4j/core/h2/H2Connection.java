@@ -362,6 +362,23 @@ public final class H2Connection {
         return closed || s == null || !s.state.localOpen() ? 0 : flow.sendable(s);
     }
 
+    /**
+     * The layer above has more to send on {@code streamId} and no window for it: it hears
+     * {@link H2Listener#onWritable} once there is (and the stall timeout counts from now).
+     */
+    public void awaitWindow(int streamId) {
+        H2Stream s = streams.get(streamId);
+        if (!closed && s != null && s.state.localOpen() && s.blockedSince == H2Stream.NOT_BLOCKED) {
+            s.blockedSince = clock.getAsLong();
+        }
+    }
+
+    /** Whether the peer may still send on {@code streamId} (open or half-closed local). */
+    public boolean isRemoteOpen(int streamId) {
+        H2Stream s = streams.get(streamId);
+        return !closed && s != null && s.state.remoteOpen();
+    }
+
     /** The layer above processed {@code n} octets of {@code streamId}'s body: its window may reopen. */
     public void consumed(int streamId, int n) {
         H2Stream s = streams.get(streamId);

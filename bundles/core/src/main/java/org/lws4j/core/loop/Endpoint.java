@@ -77,6 +77,14 @@ public interface Endpoint {
 
     void close() throws IOException;
 
+    /**
+     * Whether a close waits, after ending the output, for the peer's end (TCP: so a response is
+     * not lost to a reset); false when ending the output is the whole close (an HTTP/2 stream).
+     */
+    default boolean lingers() {
+        return true;
+    }
+
     boolean isSecure();
 
     /** The server name the peer asked for in TLS SNI, or null. */

@@ -31,6 +31,8 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     protected final Endpoint ep;
     protected final java.nio.channels.SelectableChannel ch;
     private boolean connecting;
+    /** No channel of its own: fed by its parent (see {@link #registerVirtual}). */
+    private boolean virtual;
     /** A write failed: nothing more is sent; the close follows once no callback runs. */
     private boolean broken;
     private final OutputQueue out = new OutputQueue();
@@ -118,9 +120,63 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         return connecting;
     }
 
+    /**
+     * Starts {@code first} on a connection that has no channel of its own (an HTTP/2 stream):
+     * nothing is selected; its bytes come through {@link #deliver} and {@link #deliverEof}, and
+     * its endpoint wakes it with {@link #writableFromBridge}. It is not one of the thread's
+     * connections (its parent is). On the service thread.
+     */
+    public void registerVirtual(H first) throws IOException {
+        virtual = true;
+        handler = first;
+        registered();
+        ep.start();
+        first.onStart();
+    }
+
+    /**
+     * Bytes for a virtual connection, as a read would have brought them: to the handler now, or
+     * kept behind bytes already held while reading is paused.
+     */
+    public void deliver(ByteBuffer in) {
+        if (state != State.OPEN || !in.hasRemaining()) {
+            return;
+        }
+        bytesIn += in.remaining();
+        if (!rxEnabled() || stash != null) {
+            boolean enabled = rxEnabled();
+            keep(in);
+            if (enabled) {
+                rxHeld = false; // held bytes are on their way already: these follow them
+                scheduleRedelivery();
+            }
+            return;
+        }
+        handler.onData(in);
+        if (in.hasRemaining() && state != State.CLOSED) {
+            keep(in);
+        }
+    }
+
+    /** The end of a virtual connection's input, as a read of -1. */
+    public void deliverEof() {
+        if (state == State.LINGER || state == State.FLUSHING) {
+            closeNow(closeWhy);
+        } else if (state == State.OPEN) {
+            handler.onEof();
+        }
+    }
+
+    /** Bytes a virtual connection holds because its handler paused reading. */
+    public int heldInput() {
+        return stash == null ? 0 : stash.remaining();
+    }
+
     /** The connection joined its thread's selector. */
     protected void registered() {
-        pt.added(this);
+        if (!virtual) {
+            pt.added(this);
+        }
     }
 
     // ---- byte movement -------------------------------------------------------------------------
@@ -407,6 +463,10 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         try {
             ep.shutdownOutput();
         } catch (IOException e) {
+            closeNow(closeWhy);
+            return;
+        }
+        if (!ep.lingers()) {
             closeNow(closeWhy);
             return;
         }
