@@ -29,15 +29,15 @@ import org.lws4j.core.h2.Setting;
  * reads frames until what a test waits for came, gives back window for what it read. Reads
  * block with the socket's timeout; no sleeps.
  */
-final class H2TestClient implements AutoCloseable {
+public final class H2TestClient implements AutoCloseable {
     /** A stream's response as far as it came. */
-    static final class Response {
-        final List<HeaderField> headers = new ArrayList<>();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        boolean ended;
-        long reset = -1;
+    public static final class Response {
+        public final List<HeaderField> headers = new ArrayList<>();
+        public final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        public boolean ended;
+        public long reset = -1;
 
-        String header(String name) {
+        public String header(String name) {
             for (HeaderField f : headers) {
                 if (f.name().equals(name)) {
                     return f.value();
@@ -46,11 +46,11 @@ final class H2TestClient implements AutoCloseable {
             return null;
         }
 
-        int status() {
+        public int status() {
             return Integer.parseInt(header(":status"));
         }
 
-        String text() {
+        public String text() {
             return body.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
@@ -66,7 +66,7 @@ final class H2TestClient implements AutoCloseable {
     final List<Frame> control = new ArrayList<>();
     Frame.GoAway goAway;
 
-    H2TestClient(int port) throws IOException {
+    public H2TestClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
@@ -75,12 +75,12 @@ final class H2TestClient implements AutoCloseable {
     }
 
     /** The preface and the client's SETTINGS (with a large initial window unless told). */
-    H2TestClient open(List<Setting> settings) throws IOException {
+    public H2TestClient open(List<Setting> settings) throws IOException {
         send(ByteBuffer.wrap(PrefaceReader.PREFACE), FrameWriter.settings(settings));
         return this;
     }
 
-    void send(ByteBuffer... frames) throws IOException {
+    public void send(ByteBuffer... frames) throws IOException {
         for (ByteBuffer b : frames) {
             byte[] a = new byte[b.remaining()];
             b.get(a);
@@ -89,7 +89,7 @@ final class H2TestClient implements AutoCloseable {
         out.flush();
     }
 
-    ByteBuffer headers(int id, boolean endStream, String... nameValues) {
+    public ByteBuffer headers(int id, boolean endStream, String... nameValues) {
         List<HeaderField> l = new ArrayList<>();
         for (int i = 0; i < nameValues.length; i += 2) {
             l.add(new HeaderField(nameValues[i], nameValues[i + 1]));
@@ -99,16 +99,16 @@ final class H2TestClient implements AutoCloseable {
         return FrameWriter.headers(id, block, endStream, Setting.DEFAULT_MAX_FRAME_SIZE);
     }
 
-    void get(int id, String path) throws IOException {
+    public void get(int id, String path) throws IOException {
         send(headers(id, true, ":method", "GET", ":scheme", "http", ":path", path, ":authority", "localhost"));
     }
 
-    static ByteBuffer data(int id, byte[] b, boolean end) {
+    public static ByteBuffer data(int id, byte[] b, boolean end) {
         return FrameWriter.data(id, ByteBuffer.wrap(b), b.length, end);
     }
 
     /** Reads frames until stream {@code id} ended or was reset. */
-    Response await(int id) throws IOException {
+    public Response await(int id) throws IOException {
         while (true) {
             Response r = responses.get(id);
             if (r != null && (r.ended || r.reset >= 0)) {
@@ -120,8 +120,21 @@ final class H2TestClient implements AutoCloseable {
         }
     }
 
+    /** Reads frames until stream {@code id} has its response head and {@code n} octets of body (or ended). */
+    public Response awaitBody(int id, int n) throws IOException {
+        while (true) {
+            Response r = responses.get(id);
+            if (r != null && !r.headers.isEmpty() && (r.body.size() >= n || r.ended || r.reset >= 0)) {
+                return r;
+            }
+            if (next() == null) {
+                throw new IOException("connection closed waiting on stream " + id + "; GOAWAY " + goAway);
+            }
+        }
+    }
+
     /** Reads frames until a GOAWAY; null when the connection closed without one. */
-    Frame.GoAway awaitGoAway() throws IOException {
+    public Frame.GoAway awaitGoAway() throws IOException {
         while (goAway == null) {
             if (next() == null) {
                 return null;
@@ -131,7 +144,7 @@ final class H2TestClient implements AutoCloseable {
     }
 
     /** Reads frames until one of {@code type} came on the connection's control stream. */
-    <T extends Frame> T awaitControl(Class<T> type) throws IOException {
+    public <T extends Frame> T awaitControl(Class<T> type) throws IOException {
         while (true) {
             for (Frame f : control) {
                 if (type.isInstance(f)) {
@@ -146,7 +159,7 @@ final class H2TestClient implements AutoCloseable {
     }
 
     /** Reads and handles one frame; null at the end of the connection. */
-    Frame next() throws IOException {
+    public Frame next() throws IOException {
         while (true) {
             Frame f;
             try {
