@@ -33,10 +33,14 @@ public record H2Limits(int maxConcurrentStreams, int initialWindowSize, int conn
         }
     }
 
-    /** lws-like defaults: 100 streams, 64 KiB stream and 1 MiB connection windows, 16 KiB lists. */
+    /**
+     * lws-like defaults: 100 streams, 64 KiB stream and 1 MiB connection windows, 16 KiB lists;
+     * 200 resets at once and 10 a second after that (as Netty holds a peer to 200 in 30 s), so a
+     * rapid reset trips however slowly the server gets through the streams it opens.
+     */
     public static H2Limits defaults() {
         return new H2Limits(100, 65_535, 1 << 20, 16_384, 16_384, 65_536, 4096, true,
-                new Budget.Rate(200, 100), new Budget.Rate(1000, 100), new Budget.Rate(100, 20));
+                new Budget.Rate(200, 10), new Budget.Rate(1000, 100), new Budget.Rate(100, 20));
     }
 
     public H2Limits withMaxConcurrentStreams(int n) {

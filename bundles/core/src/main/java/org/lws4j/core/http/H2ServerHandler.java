@@ -162,6 +162,11 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         ByteBuffer head = ByteBuffer.wrap(requestHead(r, endStream, websocket).getBytes(StandardCharsets.ISO_8859_1));
         // the request's framing tells the HTTP role where it ends: END_STREAM is not an EOF
         child.deliver(head);
+        if (conn.vhostNow() == null && child.vhostNow() != null) {
+            // the socket belongs to the vhost of its first request, as over HTTP/1.1: removing
+            // the vhost or the TLS provider ends it
+            conn.setVhost(child.vhostNow());
+        }
     }
 
     /** The request as HTTP/1.1 for the stream's HTTP role. */
@@ -294,6 +299,11 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
 
     @Override
     public void onRoleTimeout() {
+        if (h2.settingsAckOverdue(TimeUnit.SECONDS.toNanos(host.config().timeoutSecs()))) {
+            h2.goAway(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS ack");
+            flush();
+            return;
+        }
         if (streams.isEmpty()) {
             h2.goAway(ErrorCode.NO_ERROR, "idle");
             flush();

@@ -181,4 +181,38 @@ class H2ServerSocketTest {
             assertEquals(TestServer.HELLO, c.await(3).text());
         }
     }
+
+    @Test
+    void rapidResetEndsThatConnectionOnly() throws IOException {
+        try (H2TestClient other = client(); H2TestClient c = client()) {
+            // CVE-2023-44487: open and cancel streams as fast as the socket goes
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int id = 1; id < 1000; id += 2) {
+                java.nio.ByteBuffer h = c.headers(id, true, ":method", "GET", ":scheme", "http", ":path", "/hello.txt",
+                        ":authority", "localhost");
+                burst.write(h.array(), h.position(), h.remaining());
+                java.nio.ByteBuffer r = FrameWriter.rstStream(id, ErrorCode.CANCEL);
+                burst.write(r.array(), r.position(), r.remaining());
+            }
+            c.send(java.nio.ByteBuffer.wrap(burst.toByteArray()));
+            Frame.GoAway g = c.awaitGoAway();
+            assertEquals(ErrorCode.ENHANCE_YOUR_CALM.code, g.errorCode());
+            other.get(1, "/hello.txt");
+            assertEquals(TestServer.HELLO, other.await(1).text(), "another connection is not touched");
+        }
+    }
+
+    @Test
+    void aSettingsFloodEndsTheConnection() throws IOException {
+        try (H2TestClient c = client()) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 3000; i++) {
+                java.nio.ByteBuffer s = FrameWriter.settings(List.of());
+                burst.write(s.array(), s.position(), s.remaining());
+            }
+            c.send(java.nio.ByteBuffer.wrap(burst.toByteArray()));
+            assertEquals(ErrorCode.ENHANCE_YOUR_CALM.code, c.awaitGoAway().errorCode());
+        }
+        server.assertStillServes();
+    }
 }
