@@ -220,7 +220,12 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         } else {
             child.deliver(data);
         }
-        h2.consumed(streamId, n);
+        if (child.heldInput() > 0) {
+            // the stream's protocol paused its body: the peer gets this window back once it is read
+            ep.uncredited += n;
+        } else {
+            h2.consumed(streamId, n);
+        }
         if (endStream) {
             if (chunked) {
                 child.deliver(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));

@@ -29,6 +29,8 @@ final class H2StreamEndpoint implements Endpoint, H1ResponseReader.Sink {
     boolean chunkedRequest;
     /** An extended CONNECT: the stream carries a WebSocket both ways. */
     boolean tunnel;
+    /** Request octets the stream's connection holds unread (its protocol paused): not yet given back to the peer. */
+    int uncredited;
     private boolean ended;
 
     H2StreamEndpoint(H2ServerHandler parent, Endpoint socket, int streamId, boolean headRequest, boolean connect) {
@@ -133,6 +135,15 @@ final class H2StreamEndpoint implements Endpoint, H1ResponseReader.Sink {
     public boolean flush() {
         // the stream connection's WRITEABLE comes only when the stream may send
         return !response.headersSent() || !response.wantsWindow() || mayWrite();
+    }
+
+    @Override
+    public void heldInputTaken() {
+        if (uncredited > 0) {
+            parent.h2().consumed(streamId, uncredited);
+            uncredited = 0;
+            parent.flushSoon();
+        }
     }
 
     @Override

@@ -85,6 +85,13 @@ public interface Endpoint {
         return true;
     }
 
+    /**
+     * A virtual connection (see {@link Wire#registerVirtual}) has taken all the input it held
+     * while its reading was paused: its source may send more (an HTTP/2 stream's window).
+     */
+    default void heldInputTaken() {
+    }
+
     boolean isSecure();
 
     /** The server name the peer asked for in TLS SNI, or null. */

@@ -313,6 +313,8 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             if (rxEnabled()) {
                 rxHeld = true;
             }
+        } else if (virtual && state == State.OPEN) {
+            ep.heldInputTaken();
         }
         updateInterest();
     }

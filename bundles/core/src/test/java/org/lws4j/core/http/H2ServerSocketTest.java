@@ -215,4 +215,57 @@ class H2ServerSocketTest {
         }
         server.assertStillServes();
     }
+
+    @Test
+    void aBodyTheProtocolPausesHoldsThePeerAtTheStreamWindow() throws Exception {
+        java.util.concurrent.CompletableFuture<org.lws4j.api.Connection> paused = new java.util.concurrent.CompletableFuture<>();
+        server.close();
+        server = TestServer.start(TestServer.defaults(), TestServer.mounts(TestServer.writeSite(tmp.resolve("p")), "pause"));
+        server.ctx.addProtocol("pause", pausing(paused), 0, 3L);
+        try (H2TestClient c = client()) {
+            c.send(c.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/pause", ":authority", "localhost",
+                    "content-length", "100000"));
+            byte[] piece = new byte[16_000];
+            for (int i = 0; i < 4; i++) {
+                c.send(H2TestClient.data(1, piece, false)); // 64,000 octets: within the initial 65,535
+            }
+            c.send(FrameWriter.ping(false, 7));
+            c.awaitControl(Frame.Ping.class); // the server has read everything before it
+            org.lws4j.api.Connection wsi = TestServer.await(paused);
+            for (Frame f : c.control) {
+                assertTrue(!(f instanceof Frame.WindowUpdate w && w.streamId() == 1), "window given back while paused: " + f);
+            }
+            wsi.execute(() -> wsi.rxFlowControl(true));
+            Frame.WindowUpdate w;
+            do {
+                w = c.awaitControl(Frame.WindowUpdate.class);
+            } while (w.streamId() != 1);
+            assertTrue(w.increment() >= 48_000, w.toString());
+            c.send(H2TestClient.data(1, new byte[16_000], false), H2TestClient.data(1, new byte[16_000], false),
+                    H2TestClient.data(1, new byte[4_000], true));
+            assertEquals("len=100000", c.await(1).text());
+        }
+    }
+
+    private static org.lws4j.api.Protocol pausing(java.util.concurrent.CompletableFuture<org.lws4j.api.Connection> paused) {
+        return new org.lws4j.api.Protocol() {
+            private long n;
+
+            @Override
+            public org.lws4j.api.Result callback(org.lws4j.api.Connection wsi, org.lws4j.api.Reason reason,
+                                                 java.nio.ByteBuffer in) {
+                if (reason == org.lws4j.api.Reason.HTTP_BODY) {
+                    n += in.remaining();
+                    in.position(in.limit());
+                    if (!paused.isDone()) {
+                        wsi.rxFlowControl(false);
+                        paused.complete(wsi);
+                    }
+                } else if (reason == org.lws4j.api.Reason.HTTP_BODY_COMPLETION) {
+                    wsi.respond(org.lws4j.api.HttpResponse.of(200), java.nio.ByteBuffer.wrap(("len=" + n).getBytes()));
+                }
+                return org.lws4j.api.Result.CONTINUE;
+            }
+        };
+    }
 }
