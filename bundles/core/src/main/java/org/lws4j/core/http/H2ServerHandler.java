@@ -68,6 +68,23 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         return Role.HTTP;
     }
 
+    /**
+     * Whether the first bytes of a connection of its own (not a stream's) are the HTTP/2 client
+     * preface, h2c by prior knowledge (RFC 9113 3.3): at least "PRI ", all of them matching.
+     */
+    static boolean isPreface(ConnectionImpl conn, ByteBuffer in) {
+        if (in.remaining() < 4 || conn.endpoint() instanceof H2StreamEndpoint) {
+            return false;
+        }
+        byte[] p = org.lws4j.core.h2.PrefaceReader.PREFACE;
+        for (int i = 0, n = Math.min(p.length, in.remaining()); i < n; i++) {
+            if (in.get(in.position() + i) != p[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     H2Connection h2() {
         return h2;
     }
@@ -154,7 +171,7 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         streams.put(streamId, ep);
         idleDeadline();
         try {
-            child.registerVirtual(new HttpServerHandler(child, host, candidates));
+            child.register(new HttpServerHandler(child, host, candidates));
         } catch (IOException e) {
             child.closeNow("stream start failed: " + e);
             return;

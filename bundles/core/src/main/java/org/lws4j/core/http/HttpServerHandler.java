@@ -99,7 +99,7 @@ public final class HttpServerHandler extends RoleHandler {
                         }
                         return;
                     }
-                    if (phase == Phase.IDLE && h2Preface(in)) {
+                    if (phase == Phase.IDLE && transactions == 0 && head.idle() && H2ServerHandler.isPreface(conn, in)) {
                         conn.setHandler(new H2ServerHandler(conn, host, candidates));
                         conn.handler().onData(in); // HTTP/2 with prior knowledge (RFC 9113 3.3)
                         return;
@@ -126,24 +126,6 @@ public final class HttpServerHandler extends RoleHandler {
                     return;
             }
         }
-    }
-
-    /**
-     * Whether a connection's first bytes are the HTTP/2 client preface (h2c by prior knowledge):
-     * the first bytes it sent, all of them matching (at least "PRI "), on a socket of its own.
-     */
-    private boolean h2Preface(ByteBuffer in) {
-        if (transactions > 0 || !head.idle() || in.remaining() < 4 || conn.endpoint() instanceof H2StreamEndpoint) {
-            return false;
-        }
-        byte[] p = org.lws4j.core.h2.PrefaceReader.PREFACE;
-        int n = Math.min(p.length, in.remaining());
-        for (int i = 0; i < n; i++) {
-            if (in.get(in.position() + i) != p[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Returns false when reading must stop here (waiting, error, or all input taken). */

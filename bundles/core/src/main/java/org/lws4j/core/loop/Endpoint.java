@@ -86,7 +86,7 @@ public interface Endpoint {
     }
 
     /**
-     * A virtual connection (see {@link Wire#registerVirtual}) has taken all the input it held
+     * A virtual connection (see {@link Wire#register}) has taken all the input it held
      * while its reading was paused: its source may send more (an HTTP/2 stream's window).
      */
     default void heldInputTaken() {

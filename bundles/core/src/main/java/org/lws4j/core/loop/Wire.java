@@ -31,8 +31,6 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     protected final Endpoint ep;
     protected final java.nio.channels.SelectableChannel ch;
     private boolean connecting;
-    /** No channel of its own: fed by its parent (see {@link #registerVirtual}). */
-    private boolean virtual;
     /** A write failed: nothing more is sent; the close follows once no callback runs. */
     private boolean broken;
     private final OutputQueue out = new OutputQueue();
@@ -59,9 +57,14 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         this.ch = ep.channel();
     }
 
-    /** Registers with the thread's selector and starts {@code first}. On the service thread. */
+    /**
+     * Registers with the thread's selector and starts {@code first}. On the service thread. An
+     * endpoint without a channel (an HTTP/2 stream's) makes a virtual connection: nothing is
+     * selected, its parent feeds it ({@link #deliver}, {@link #deliverEof}) and its endpoint wakes
+     * it ({@link #writableFromBridge}); it is not one of the thread's connections.
+     */
     public void register(H first) throws IOException {
-        key = ch.register(pt.selector(), SelectionKey.OP_READ, this);
+        key = ch == null ? null : ch.register(pt.selector(), SelectionKey.OP_READ, this);
         handler = first;
         registered();
         ep.start();
@@ -121,20 +124,6 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     }
 
     /**
-     * Starts {@code first} on a connection that has no channel of its own (an HTTP/2 stream):
-     * nothing is selected; its bytes come through {@link #deliver} and {@link #deliverEof}, and
-     * its endpoint wakes it with {@link #writableFromBridge}. It is not one of the thread's
-     * connections (its parent is). On the service thread.
-     */
-    public void registerVirtual(H first) throws IOException {
-        virtual = true;
-        handler = first;
-        registered();
-        ep.start();
-        first.onStart();
-    }
-
-    /**
      * Bytes for a virtual connection, as a read would have brought them: to the handler now, or
      * kept behind bytes already held while reading is paused.
      */
@@ -174,7 +163,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
 
     /** The connection joined its thread's selector. */
     protected void registered() {
-        if (!virtual) {
+        if (ch != null) {
             pt.added(this);
         }
     }
@@ -313,7 +302,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             if (rxEnabled()) {
                 rxHeld = true;
             }
-        } else if (virtual && state == State.OPEN) {
+        } else if (ch == null && state == State.OPEN) {
             ep.heldInputTaken();
         }
         updateInterest();
