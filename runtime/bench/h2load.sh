@@ -10,7 +10,7 @@
 # libwebsockets-test-server (apt-get install libwebsockets-test-server).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dist="$here/../target/lws4j"
+dist="${LWS4J_DIST:-$here/../target/lws4j}"
 n=${1:-100000}; c=${2:-10}; m=${3:-10}
 site=/usr/share/libwebsockets-test-server
 [ -x "$dist/bin/lws4j" ] || { echo "build the runtime first: mvn -DskipTests package" >&2; exit 1; }
@@ -52,7 +52,7 @@ run() { # pid url label h2load-args...
   done=$(awk '/^requests:/ {print $8}' <<<"$out")
   printf '%-22s h2load %-28s %s | %s | %s | CPU %s us/req\n' "$label" "$*" \
     "$(grep -o '[0-9.]* req/s' <<<"$out")" "$(grep '^requests:' <<<"$out" | cut -d, -f4-6)" \
-    "$(grep 'time for request' <<<"$out" | awk '{print "mean " $5 " max " $4}')" \
+    "$(grep 'time for request' <<<"$out" | awk '{print "mean " $6 " max " $5}')" \
     "$(awk -v c=$((c1 - c0)) -v t="$tck" -v n="${done:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1e6 / t / n; else print "-" }')"
 }
 # warm the JIT
