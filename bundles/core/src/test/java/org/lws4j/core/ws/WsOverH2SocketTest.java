@@ -112,4 +112,27 @@ class WsOverH2SocketTest {
             assertEquals(200, c.awaitBody(3, 0).status());
         }
     }
+
+    @Test
+    void aProtocolGoingAwayClosesItsStreamsWith1001AndTheConnectionGoesOn() throws IOException {
+        try (H2TestClient c = new H2TestClient(big.port).open(List.of())) {
+            connect(c, 1, "second-echo");
+            assertEquals(200, c.awaitBody(1, 0).status());
+            c.send(H2TestClient.data(1, Frames.frame(true, 0, FrameHeader.OP_TEXT, Frames.utf8("hi")), false));
+            byte[] echo = Frames.frameUnmasked(true, 0, FrameHeader.OP_TEXT, Frames.utf8("hi"));
+            c.awaitBody(1, echo.length);
+            TestProtocol p = big.protocol("second-echo");
+            big.ctx.removeProtocol("second-echo", p);
+            try {
+                H2TestClient.Response r = c.awaitBody(1, echo.length + 4);
+                byte[] b = r.body.toByteArray();
+                assertEquals(0x88, b[echo.length] & 0xff, "a close frame");
+                assertEquals(1001, (b[echo.length + 2] & 0xff) << 8 | b[echo.length + 3] & 0xff);
+                c.get(3, "/");
+                assertTrue(c.await(3).status() > 0, "the connection still serves");
+            } finally {
+                big.ctx.addProtocol("second-echo", p, 0, 99L);
+            }
+        }
+    }
 }
