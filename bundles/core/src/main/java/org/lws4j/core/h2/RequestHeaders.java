@@ -20,7 +20,9 @@ import java.util.Set;
  *   <li>no connection-specific field (connection, keep-alive, proxy-connection,
  *       transfer-encoding, upgrade); te only as "trailers" (8.2.2);</li>
  *   <li>content-length a number, repeated only with the same value; Host, when present with
- *       :authority, the same.</li>
+ *       :authority, the same;</li>
+ *   <li>:method a token, and no white space or control octet in :path, :authority or :scheme
+ *       (the request is handed on as an HTTP/1.1 request line and Host field).</li>
  * </ul>
  *
  * Stateless; any thread.
@@ -78,6 +80,10 @@ public final class RequestHeaders {
         if (method == null) {
             throw malformed(streamId, "no :method");
         }
+        checkToken(streamId, ":method", method);
+        checkNoSpace(streamId, ":path", path);
+        checkNoSpace(streamId, ":authority", authority);
+        checkNoSpace(streamId, ":scheme", scheme);
         if (method.equals("CONNECT")) {
             if (protocol == null) {
                 if (scheme != null || path != null || authority == null) {
@@ -148,6 +154,32 @@ public final class RequestHeaders {
             char last = value.charAt(value.length() - 1);
             if (first == ' ' || first == '\t' || last == ' ' || last == '\t') {
                 throw malformed(streamId, "field value with leading or trailing white space");
+            }
+        }
+    }
+
+    /** A method is a token (RFC 9110 5.6.2): it goes into an HTTP/1.1 request line as it is. */
+    private static void checkToken(int streamId, String what, String value) throws H2Exception {
+        if (value.isEmpty()) {
+            throw malformed(streamId, "empty " + what);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw malformed(streamId, what + " with octet " + (int) c);
+            }
+        }
+    }
+
+    /** A request target, authority or scheme has no white space or control octet (8.3.1). */
+    private static void checkNoSpace(int streamId, String what, String value) throws H2Exception {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                throw malformed(streamId, what + " with octet " + (int) c);
             }
         }
     }

@@ -163,6 +163,15 @@ class H2StreamRulesTest {
         p.assertReset(3, ErrorCode.PROTOCOL_ERROR);
         p.send(p.headers(5, true, ":method", "GET", ":scheme", "https", ":path", "/", "Upper", "x"));
         p.assertReset(5, ErrorCode.PROTOCOL_ERROR);
+        // nothing that could change an HTTP/1.1 request line or Host field when handed on
+        p.send(p.headers(7, true, ":method", "GET", ":scheme", "https", ":path", "/a HTTP/1.0", ":authority", "h"));
+        p.assertReset(7, ErrorCode.PROTOCOL_ERROR);
+        p.send(p.headers(9, true, ":method", "GET /x", ":scheme", "https", ":path", "/", ":authority", "h"));
+        p.assertReset(9, ErrorCode.PROTOCOL_ERROR);
+        p.send(p.headers(11, true, ":method", "GET", ":scheme", "https", ":path", "/", ":authority", "h\tevil"));
+        p.assertReset(11, ErrorCode.PROTOCOL_ERROR);
+        p.send(p.headers(13, true, ":method", "GET", ":scheme", "https", ":path", "/a\u007f", ":authority", "h"));
+        p.assertReset(13, ErrorCode.PROTOCOL_ERROR);
         assertTrue(p.events.isEmpty());
     }
 
