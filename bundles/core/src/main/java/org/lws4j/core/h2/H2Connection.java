@@ -288,7 +288,12 @@ public final class H2Connection {
             return;
         }
         settingsReceived = true;
-        for (Setting s : f.values()) {
+        apply(f.values());
+        sink.accept(FrameWriter.settingsAck());
+    }
+
+    private void apply(List<Setting> values) throws H2Exception {
+        for (Setting s : values) {
             switch (s.id()) {
                 case Setting.HEADER_TABLE_SIZE -> encoder.setPeerTableSize(s.value());
                 case Setting.INITIAL_WINDOW_SIZE -> {
@@ -306,7 +311,21 @@ public final class H2Connection {
                 }
             }
         }
-        sink.accept(FrameWriter.settingsAck());
+    }
+
+    /**
+     * An HTTP/1.1 request upgraded to h2c (RFC 7540 3.2, after {@link #start}): its HTTP2-Settings
+     * apply as the peer's (no ACK), and it becomes stream 1, half-closed (remote), told to the
+     * listener. The client's preface and SETTINGS follow as usual.
+     */
+    public void upgrade(List<Setting> settings, H2Request request) throws H2Exception {
+        apply(settings);
+        streams.opened(1);
+        H2Stream s = new H2Stream(1, peerInitialWindow, limits.initialWindowSize());
+        s.state = StreamState.HALF_CLOSED_REMOTE;
+        s.surfaced = true;
+        streams.put(s);
+        listener.onRequest(1, request, true);
     }
 
     private void onPing(Frame.Ping p) throws H2Exception {

@@ -85,6 +85,62 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         return true;
     }
 
+    /**
+     * Takes over a connection whose HTTP/1.1 request asked for h2c ({@code Upgrade: h2c} with
+     * {@code HTTP2-Settings}, RFC 7540 3.2) when it can: a cleartext connection's first request,
+     * without a body, whose settings and fields pass the HTTP/2 checks. Answers 101, becomes the
+     * role, and serves the request as stream 1. False (nothing done) when it cannot: the request
+     * is then served over HTTP/1.1, as a server may.
+     */
+    static boolean upgrade(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates, RequestHead head) {
+        if (conn.isSecure() || !head.isHttp11() || !head.headerHasToken("upgrade", "h2c")
+                || !head.headerHasToken("connection", "http2-settings") || head.contentLength() > 0
+                || head.header("transfer-encoding") != null || head.headers("http2-settings").size() != 1) {
+            return false;
+        }
+        List<org.lws4j.core.h2.Setting> settings = new ArrayList<>();
+        H2Request request;
+        try {
+            byte[] p = Base64.getUrlDecoder().decode(head.header("http2-settings").trim().replace("=", ""));
+            if (p.length % 6 != 0) {
+                return false;
+            }
+            ByteBuffer b = ByteBuffer.wrap(p);
+            while (b.hasRemaining()) {
+                settings.add(org.lws4j.core.h2.Setting.checked(b.getShort() & 0xffff, b.getInt() & 0xffffffffL));
+            }
+            List<HeaderField> fields = new ArrayList<>();
+            fields.add(new HeaderField(":method", head.method()));
+            fields.add(new HeaderField(":scheme", "http"));
+            fields.add(new HeaderField(":path", head.target()));
+            if (head.header("host") != null) {
+                fields.add(new HeaderField(":authority", head.header("host")));
+            }
+            for (String name : head.headerNames()) {
+                String n = name.toLowerCase(java.util.Locale.ROOT);
+                if (!Set.of("host", "connection", "upgrade", "http2-settings", "keep-alive", "te").contains(n)) {
+                    for (String v : head.headers(name)) {
+                        fields.add(new HeaderField(n, v));
+                    }
+                }
+            }
+            request = org.lws4j.core.h2.RequestHeaders.check(1, fields, false);
+        } catch (IllegalArgumentException | org.lws4j.core.h2.H2Exception e) {
+            return false;
+        }
+        conn.send(ByteBuffer.wrap("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1)));
+        H2ServerHandler h = new H2ServerHandler(conn, host, candidates);
+        conn.setHandler(h);
+        try {
+            h.h2.upgrade(settings, request);
+        } catch (org.lws4j.core.h2.H2Exception e) {
+            h.h2.goAway(e.code(), e.getMessage());
+        }
+        h.flush();
+        return true;
+    }
+
     H2Connection h2() {
         return h2;
     }

@@ -246,6 +246,10 @@ public final class HttpServerHandler extends RoleHandler {
             conn.log(LogLevel.HEADER, "%s: %s %s %s", conn, head.method(), head.target(), head.version());
         }
 
+        if (transactions == 1 && H2ServerHandler.upgrade(conn, host, candidates, head)) {
+            ex = null; // the request is stream 1 of the HTTP/2 role now
+            return;
+        }
         if (!frameBody(head)) {
             return;
         }

@@ -96,6 +96,23 @@ class H2PeersSocketTest {
     }
 
     @Test
+    void curlAndNghttpUpgradeToH2c() throws Exception {
+        Run r = run("curl", "curl", "-sS", "--http2", "-D", "-", base + "/hello.txt");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.text().startsWith("HTTP/1.1 101"), r.text());
+        assertTrue(r.text().contains("\r\nHTTP/2 200"), r.text());
+        assertTrue(r.text().endsWith(TestServer.HELLO), r.text());
+        Run big = run("nghttp2-client", "nghttp", "-u", base + "/big.bin");
+        assertEquals(0, big.exit(), big.err());
+        assertArrayEquals(TestServer.bigContent(), big.out());
+        // a request with a body is not upgraded: it is answered over HTTP/1.1
+        Run post = run("curl", "curl", "-sS", "--http2", "-D", "-", "--data-binary", "abc", base + "/dyn/up");
+        assertTrue(post.text().startsWith("HTTP/1.1 200"), post.text());
+        assertTrue(post.text().endsWith("len=3 sha256=" + TestProtocols.sha256("abc".getBytes(StandardCharsets.US_ASCII))),
+                post.text());
+    }
+
+    @Test
     void nghttpFetchesABigFileAndSeveralAtOnce() throws Exception {
         Run r = run("nghttp2-client", "nghttp", base + "/big.bin");
         assertEquals(0, r.exit(), r.err());
