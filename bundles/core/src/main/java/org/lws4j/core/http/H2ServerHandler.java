@@ -72,8 +72,8 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
      * Whether the first bytes of a connection of its own (not a stream's) are the HTTP/2 client
      * preface, h2c by prior knowledge (RFC 9113 3.3): at least "PRI ", all of them matching.
      */
-    static boolean isPreface(ConnectionImpl conn, ByteBuffer in) {
-        if (in.remaining() < 4 || conn.endpoint() instanceof H2StreamEndpoint) {
+    static boolean isPreface(ConnectionImpl conn, List<VhostImpl> candidates, ByteBuffer in) {
+        if (in.remaining() < 4 || conn.endpoint() instanceof H2StreamEndpoint || !h2cAllowed(conn, candidates)) {
             return false;
         }
         byte[] p = org.lws4j.core.h2.PrefaceReader.PREFACE;
@@ -93,7 +93,7 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
      * is then served over HTTP/1.1, as a server may.
      */
     static boolean upgrade(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates, RequestHead head) {
-        if (conn.isSecure() || !head.isHttp11() || !head.headerHasToken("upgrade", "h2c")
+        if (conn.isSecure() || !h2cAllowed(conn, candidates) || !head.isHttp11() || !head.headerHasToken("upgrade", "h2c")
                 || !head.headerHasToken("connection", "http2-settings") || head.contentLength() > 0
                 || head.header("transfer-encoding") != null || head.headers("http2-settings").size() != 1) {
             return false;
@@ -139,6 +139,15 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         }
         h.flush();
         return true;
+    }
+
+    /**
+     * HTTP/2 on a cleartext port is on unless the port's default vhost says {@code "h2c": "0"}
+     * (behind a proxy that passes Upgrade on, h2c lets clients past the proxy's rules); on TLS
+     * ports ALPN decides.
+     */
+    private static boolean h2cAllowed(ConnectionImpl conn, List<VhostImpl> candidates) {
+        return conn.isSecure() || candidates.isEmpty() || candidates.get(0).config().flagOption("h2c", true);
     }
 
     H2Connection h2() {

@@ -99,7 +99,7 @@ public final class HttpServerHandler extends RoleHandler {
                         }
                         return;
                     }
-                    if (phase == Phase.IDLE && transactions == 0 && head.idle() && H2ServerHandler.isPreface(conn, in)) {
+                    if (phase == Phase.IDLE && transactions == 0 && head.idle() && H2ServerHandler.isPreface(conn, candidates, in)) {
                         conn.setHandler(new H2ServerHandler(conn, host, candidates));
                         conn.handler().onData(in); // HTTP/2 with prior knowledge (RFC 9113 3.3)
                         return;

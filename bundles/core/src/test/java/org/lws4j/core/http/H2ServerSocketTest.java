@@ -268,4 +268,31 @@ class H2ServerSocketTest {
             }
         };
     }
+
+    @Test
+    void aVhostCanTurnH2cOff() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        org.lws4j.core.vhost.VhostImpl v = server.ctx.addVhost(new org.lws4j.core.config.VhostConfig("no-h2c", "localhost",
+                port, "127.0.0.1", 5, TestServer.mounts(tmp.resolve("www")), java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of("h2c", "0")));
+        assertTrue(v != null, "the second vhost listens");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(org.lws4j.core.h2.PrefaceReader.PREFACE);
+            s.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String r = new String(s.getInputStream().readNBytes(9), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 ", r, "the preface is not taken for HTTP/2 there");
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String r = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 200", r, "no upgrade there");
+        }
+    }
 }
