@@ -29,7 +29,7 @@ import org.lws4j.spi.tls.TlsConfigException;
  *     make the server ask);
  * <li>{@code ssl-cipher-list}, {@code tls13-ciphers}: see {@link SuiteSelection};
  *     {@code ecdh-curve}: see {@link NamedGroups};
- * <li>{@code alpn}: application protocols offered, comma-separated (default {@code http/1.1});
+ * <li>{@code alpn}: application protocols offered, comma-separated, in preference order (default {@code h2,http/1.1}: HTTP/2 for clients that offer it; {@code http/1.1} turns HTTP/2 off for the port);
  * <li>{@code generate-self-signed} ("1"): when neither the certificate nor the key file exists,
  *     make a self-signed EC P-256 pair there first (see {@link SelfSignedCertificate}).
  * </ul>
@@ -96,7 +96,7 @@ record ServerSettings(String name, List<X509Certificate> chain, PrivateKey key, 
         SuiteSelection.Result suites = SuiteSelection.resolve(vhost, o, env.table(), env.supportedSuites(),
                 env.defaultSuites(), true);
         String[] groups = NamedGroups.parse(vhost, o.get(NamedGroups.OPTION));
-        String[] alpn = o.getOrDefault(ALPN, "http/1.1").trim().split("\\s*,\\s*");
+        String[] alpn = o.getOrDefault(ALPN, "h2,http/1.1").trim().split("\\s*,\\s*");
         if (alpn.length == 1 && alpn[0].isEmpty()) {
             alpn = new String[0];
         }

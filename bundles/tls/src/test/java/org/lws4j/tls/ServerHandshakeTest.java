@@ -182,16 +182,23 @@ class ServerHandshakeTest {
     }
 
     @Test
-    void alpnSelectsHttp11() throws Exception {
+    void alpnPrefersH2AndServesHttp11Clients() throws Exception {
         TlsProvider.Server s = listener();
-        SSLEngine c = client().newEngine("a.example", 443);
-        SSLParameters p = c.getSSLParameters();
-        p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
-        c.setSSLParameters(p);
-        EnginePair pair = new EnginePair(c, s.newEngine("p", 1)).handshake();
-        assertEquals("http/1.1", pair.client.getApplicationProtocol());
+        assertEquals("h2", alpn(s, "h2", "http/1.1"));
+        assertEquals("http/1.1", alpn(s, "http/1.1"));
         // a client without ALPN is served all the same
         new EnginePair(client().newEngine("a.example", 443), s.newEngine("p", 1)).handshake();
+        // a vhost that offers http/1.1 only (alpn "http/1.1") keeps h2 clients on HTTP/1.1
+        TlsProvider.Server h1 = provider.server(List.of(v("a.example", "alpn", "http/1.1")));
+        assertEquals("http/1.1", alpn(h1, "h2", "http/1.1"));
+    }
+
+    private static String alpn(TlsProvider.Server s, String... offered) throws Exception {
+        SSLEngine c = client().newEngine("a.example", 443);
+        SSLParameters p = c.getSSLParameters();
+        p.setApplicationProtocols(offered);
+        c.setSSLParameters(p);
+        return new EnginePair(c, s.newEngine("p", 1)).handshake().client.getApplicationProtocol();
     }
 
     @Test

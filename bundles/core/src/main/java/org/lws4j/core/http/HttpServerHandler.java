@@ -95,6 +95,11 @@ public final class HttpServerHandler extends RoleHandler {
                         }
                         return;
                     }
+                    if (phase == Phase.IDLE && transactions == 0 && head.idle() && H2ServerHandler.isPreface(conn, candidates, in)) {
+                        conn.setHandler(new H2ServerHandler(conn, host, candidates));
+                        conn.handler().onData(in); // HTTP/2 with prior knowledge (RFC 9113 3.3)
+                        return;
+                    }
                     if (!in.hasRemaining() || !readHead(in)) {
                         return;
                     }
@@ -237,6 +242,10 @@ public final class HttpServerHandler extends RoleHandler {
             conn.log(LogLevel.HEADER, "%s: %s %s %s", conn, head.method(), head.target(), head.version());
         }
 
+        if (transactions == 1 && H2ServerHandler.upgrade(conn, host, candidates, head)) {
+            ex = null; // the request is stream 1 of the HTTP/2 role now
+            return;
+        }
         if (!frameBody(head)) {
             return;
         }

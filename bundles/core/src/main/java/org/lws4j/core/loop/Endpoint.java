@@ -77,6 +77,21 @@ public interface Endpoint {
 
     void close() throws IOException;
 
+    /**
+     * Whether a close waits, after ending the output, for the peer's end (TCP: so a response is
+     * not lost to a reset); false when ending the output is the whole close (an HTTP/2 stream).
+     */
+    default boolean lingers() {
+        return true;
+    }
+
+    /**
+     * A virtual connection (see {@link Wire#register}) has taken all the input it held
+     * while its reading was paused: its source may send more (an HTTP/2 stream's window).
+     */
+    default void heldInputTaken() {
+    }
+
     boolean isSecure();
 
     /** The server name the peer asked for in TLS SNI, or null. */

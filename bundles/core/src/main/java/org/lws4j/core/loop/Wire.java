@@ -57,9 +57,14 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         this.ch = ep.channel();
     }
 
-    /** Registers with the thread's selector and starts {@code first}. On the service thread. */
+    /**
+     * Registers with the thread's selector and starts {@code first}. On the service thread. An
+     * endpoint without a channel (an HTTP/2 stream's) makes a virtual connection: nothing is
+     * selected, its parent feeds it ({@link #deliver}, {@link #deliverEof}) and its endpoint wakes
+     * it ({@link #writableFromBridge}); it is not one of the thread's connections.
+     */
     public void register(H first) throws IOException {
-        key = ch.register(pt.selector(), SelectionKey.OP_READ, this);
+        key = ch == null ? null : ch.register(pt.selector(), SelectionKey.OP_READ, this);
         handler = first;
         registered();
         ep.start();
@@ -118,9 +123,49 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         return connecting;
     }
 
+    /**
+     * Bytes for a virtual connection, as a read would have brought them: to the handler now, or
+     * kept behind bytes already held while reading is paused.
+     */
+    public void deliver(ByteBuffer in) {
+        if (state != State.OPEN || !in.hasRemaining()) {
+            return;
+        }
+        bytesIn += in.remaining();
+        if (!rxEnabled() || stash != null) {
+            boolean enabled = rxEnabled();
+            keep(in);
+            if (enabled) {
+                rxHeld = false; // held bytes are on their way already: these follow them
+                scheduleRedelivery();
+            }
+            return;
+        }
+        handler.onData(in);
+        if (in.hasRemaining() && state != State.CLOSED) {
+            keep(in);
+        }
+    }
+
+    /** The end of a virtual connection's input, as a read of -1. */
+    public void deliverEof() {
+        if (state == State.LINGER || state == State.FLUSHING) {
+            closeNow(closeWhy);
+        } else if (state == State.OPEN) {
+            handler.onEof();
+        }
+    }
+
+    /** Bytes a virtual connection holds because its handler paused reading. */
+    public int heldInput() {
+        return stash == null ? 0 : stash.remaining();
+    }
+
     /** The connection joined its thread's selector. */
     protected void registered() {
-        pt.added(this);
+        if (ch != null) {
+            pt.added(this);
+        }
     }
 
     // ---- byte movement -------------------------------------------------------------------------
@@ -257,6 +302,8 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             if (rxEnabled()) {
                 rxHeld = true;
             }
+        } else if (ch == null && state == State.OPEN) {
+            ep.heldInputTaken();
         }
         updateInterest();
     }
@@ -407,6 +454,10 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         try {
             ep.shutdownOutput();
         } catch (IOException e) {
+            closeNow(closeWhy);
+            return;
+        }
+        if (!ep.lingers()) {
             closeNow(closeWhy);
             return;
         }

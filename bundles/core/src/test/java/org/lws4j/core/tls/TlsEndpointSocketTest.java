@@ -95,7 +95,7 @@ class TlsEndpointSocketTest {
     }
 
     /** A provider on the JDK's JSSE: one certificate for every vhost. */
-    static TlsProvider jdkProvider() {
+    static TlsProvider jdkProvider(String... alpn) {
         return new TlsProvider() {
             @Override
             public Server server(List<VhostTls> vhosts) {
@@ -104,6 +104,11 @@ class TlsEndpointSocketTest {
                     public SSLEngine newEngine(String peerHost, int peerPort) {
                         SSLEngine e = server.createSSLEngine(peerHost, peerPort);
                         e.setUseClientMode(false);
+                        if (alpn.length > 0) {
+                            javax.net.ssl.SSLParameters p = e.getSSLParameters();
+                            p.setApplicationProtocols(alpn);
+                            e.setSSLParameters(p);
+                        }
                         return e;
                     }
 
@@ -271,5 +276,38 @@ class TlsEndpointSocketTest {
             ctx.removeVhost(guarded.name(), p2);
             ctx.removeVhost(alike.name(), p2);
         }
+    }
+
+    /** ALPN h2 (RFC 9113 3.2): curl gets HTTP/2 when the provider offers h2, HTTP/1.1 when it asks for it. */
+    @Test
+    void h2ByAlpn() throws Exception {
+        ctx.setTlsProvider(jdkProvider("h2", "http/1.1"));
+        String url = "https://127.0.0.1:" + port + "/hello.txt";
+        String h2 = curl("--http2", url);
+        assertTrue(h2.startsWith("HTTP/2 200") && h2.endsWith("hello over tls\n"), h2);
+        String h1 = curl("--http1.1", url);
+        assertTrue(h1.startsWith("HTTP/1.1 200") && h1.endsWith("hello over tls\n"), h1);
+        String bigOverH2 = curl("--http2", "-o", tmp.resolve("big.out").toString(), "-w", "%{http_version} %{size_download}",
+                "https://127.0.0.1:" + port + "/big.bin");
+        assertEquals("2 " + big.length, bigOverH2.trim());
+        assertArrayEquals(big, Files.readAllBytes(tmp.resolve("big.out")));
+    }
+
+    private static String curl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-k", "-D", "-"));
+        if (args.length > 0 && args[args.length - 1].startsWith("https://") && java.util.Arrays.asList(args).contains("-o")) {
+            cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-k"));
+        }
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("curl is not installed: install the Debian package curl", e);
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 }
