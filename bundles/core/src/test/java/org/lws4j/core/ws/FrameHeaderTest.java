@@ -45,9 +45,10 @@ class FrameHeaderTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write((fin ? 0x80 : 0) | (rsv << 4) | opcode);
         int m = mask != null ? 0x80 : 0;
-        if (length <= 125) {
+        // a negative length is a 64-bit one with the top bit set (never a short form)
+        if (length >= 0 && length <= 125) {
             b.write(m | (int) length);
-        } else if (length <= 0xFFFF) {
+        } else if (length >= 0 && length <= 0xFFFF) {
             b.write(m | 126);
             b.write((int) (length >> 8) & 0xff);
             b.write((int) length & 0xff);
@@ -64,7 +65,7 @@ class FrameHeaderTest {
     }
 
     static int expectedSize(long length, boolean masked) {
-        return 2 + (length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8) + (masked ? 4 : 0);
+        return 2 + (length >= 0 && length <= 125 ? 0 : length >= 0 && length <= 0xFFFF ? 2 : 8) + (masked ? 4 : 0);
     }
 
     static String expected(boolean fin, int rsv, int opcode, long length, boolean masked) {
@@ -165,6 +166,12 @@ class FrameHeaderTest {
             String got = cut == h.length ? feed(r, h, 0) : feed(r, h, 0, cut);
             assertEquals(expected(fin, 0, op, len, masked), got, "header " + i);
         }
+    }
+
+    @Test
+    void aNegativeLengthIsWrittenAsSixtyFourBitsWithTheTopBitSet() {
+        byte[] h = header(true, 0, FrameHeader.OP_BINARY, Long.MIN_VALUE + 5, new byte[] {1, 2, 3, 4});
+        assertArrayEquals(new byte[] {(byte) 0x82, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4}, h);
     }
 
     @Test
