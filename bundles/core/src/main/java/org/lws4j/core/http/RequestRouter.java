@@ -158,6 +158,7 @@ final class RequestRouter {
     private void upgrade(Exchange ex, VhostImpl vhost) {
         WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
         if (!d.accepted()) {
+            countRefusedHandshake();
             conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
             HttpResponse r = HttpResponse.of(d.status()).contentType("text/html");
             if (d.status() == 503) {
@@ -173,6 +174,7 @@ final class RequestRouter {
         }
         conn.bindProtocol(d.binding());
         if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
+            countRefusedHandshake();
             conn.unbindProtocol();
             d.extensions().forEach(a -> a.session().close());
             ex.keepAlive = false;
@@ -185,6 +187,13 @@ final class RequestRouter {
         conn.log(LogLevel.INFO, "%s: WebSocket on %s%s", conn, d.binding().name(),
                 d.extensions().isEmpty() ? "" : " with " + d.extensionsHeader());
         conn.setHandler(new WsHandler(conn, ex.head, cfg, false, d.extensions()));
+    }
+
+    private void countRefusedHandshake() {
+        org.lws4j.spi.metrics.MetricsSink m = conn.thread().metrics();
+        if (m != null) {
+            m.connectionRefused(conn.metricsVhost(), org.lws4j.spi.metrics.Refusal.WS_HANDSHAKE);
+        }
     }
 
     /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */
