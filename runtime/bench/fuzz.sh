@@ -30,7 +30,7 @@ add utf8      bundles/core               org.lws4j.core.ws.Utf8ValidatorFuzzTest
 add json      bundles/core               org.lws4j.core.config.ConfigLoaderFuzzTest
 add cfg       bundles/core               org.lws4j.core.osgi.FlatVhostConfigFuzzTest
 add inflate   bundles/ext-deflate        org.lws4j.ext.deflate.MessageInflaterFuzzTest 'com.jcraft.jzlib.**'
-add multipart bundles/protocol-post-demo org.lws4j.protocol.postdemo.MultipartParserFuzzTest
+add multipart bundles/api                org.lws4j.api.util.MultipartParserFuzzTest
 add zip       bundles/vfs-zip            org.lws4j.vfs.zip.CentralDirectoryReaderFuzzTest
 order=(head body ws utf8 json cfg inflate multipart zip)
 

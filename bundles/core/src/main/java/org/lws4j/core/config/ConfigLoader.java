@@ -78,10 +78,11 @@ public final class ConfigLoader {
             Map.entry("ws-max-message-size", new Range(1, Long.MAX_VALUE)),
             Map.entry(ContextConfig.MAX_OUTPUT_BUFFER, new Range(4096, Long.MAX_VALUE)),
             Map.entry(ContextConfig.OUTPUT_BUDGET, new Range(0, Long.MAX_VALUE)),
-            Map.entry(ContextConfig.HEADER_BUFFER_IDLE_MS, new Range(0, 3_600_000)));
+            Map.entry(ContextConfig.HEADER_BUFFER_IDLE_MS, new Range(0, 3_600_000)),
+            Map.entry(ContextConfig.HANDOFF_GRACE_MS, new Range(0, 3_600_000)));
     /** Checked numbers that have no field of their own: kept with the named options. */
     private static final List<String> NUMBER_OPTIONS = List.of(ContextConfig.MAX_OUTPUT_BUFFER, ContextConfig.OUTPUT_BUDGET,
-            ContextConfig.HEADER_BUFFER_IDLE_MS);
+            ContextConfig.HEADER_BUFFER_IDLE_MS, ContextConfig.HANDOFF_GRACE_MS);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -48,6 +48,8 @@ public record ContextConfig(
     public static final String OUTPUT_BUDGET = "output-budget";
     /** Named option: how long a request head may receive nothing and keep its pool buffer while another waits (ms). */
     public static final String HEADER_BUFFER_IDLE_MS = "header-buffer-idle-ms";
+    /** Named option: how long connections of a protocol that opts in to handoff wait for its next version (ms; 0: never). */
+    public static final String HANDOFF_GRACE_MS = "handoff-grace-ms";
     /** Default of {@value #MAX_OUTPUT_BUFFER}: 256 KiB. */
     public static final long DEFAULT_MAX_OUTPUT_BUFFER = 256 * 1024;
 
@@ -72,6 +74,11 @@ public record ContextConfig(
     /** How long a head may stall and keep a pool buffer while another connection waits for one (default 100 ms). */
     public long headerBufferIdleMillis() {
         return longOption(HEADER_BUFFER_IDLE_MS, 100);
+    }
+
+    /** How long a protocol's parked connections wait for its next version (default 5000 ms). */
+    public long handoffGraceMillis() {
+        return longOption(HANDOFF_GRACE_MS, 5000);
     }
 
     private long longOption(String key, long fallback) {

@@ -197,6 +197,39 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
         }
     }
 
+    /**
+     * What the protocol set on the connection is dropped (its timers, its rx flow control): for a
+     * connection parked over an update, whose next instance starts clean.
+     */
+    public void forgetProtocolState() {
+        cancel(userTimeout);
+        cancel(userTimer);
+        setUserRx(true);
+    }
+
+    /**
+     * The session of this connection as plain data, from the instance it is bound to (its last
+     * call for it); null when it has none to give or fails (logged).
+     */
+    public org.lws4j.api.HandoffState exportSession(org.lws4j.api.Handoff h) {
+        try {
+            return h.exportSession(this);
+        } catch (RuntimeException | LinkageError e) {
+            log(LogLevel.ERR, "protocol %s: exportSession failed on %s: %s", protocolName(), this, e);
+            return null;
+        }
+    }
+
+    /** The new instance, bound already, takes the session; false when it refuses or fails (logged). */
+    public boolean importSession(org.lws4j.api.Handoff h, org.lws4j.api.HandoffState state) {
+        try {
+            return h.importSession(this, state);
+        } catch (RuntimeException | LinkageError e) {
+            log(LogLevel.ERR, "protocol %s: importSession failed on %s: %s", protocolName(), this, e);
+            return false;
+        }
+    }
+
     /** Drops the binding and the session, without callbacks. */
     public void unbindProtocol() {
         if (binding != null) {

@@ -61,6 +61,25 @@ public abstract class RoleHandler implements WireHandler {
     public void onForeignBytes(Endpoint.ForeignBytesException e) {
     }
 
+    /**
+     * The protocol goes away for an update (handoff): keep the connection for the next instance,
+     * delivering nothing to protocol code meanwhile. False when this role cannot, and the
+     * connection then ends as on {@link #onUnbind()}. Called bound to the old instance, whose
+     * state was exported just before.
+     */
+    public boolean park() {
+        return false;
+    }
+
+    /** A parked connection is bound to the new instance, which took its state: go on. */
+    public void resumeParked() {
+    }
+
+    /** A parked connection nobody takes over ({@code why}): it ends as an unbind ends it. */
+    public void abandonParked(String why) {
+        onUnbind();
+    }
+
     public void onEof() {
         conn.closeNow("peer closed the connection");
     }

@@ -28,14 +28,21 @@ final class Binder {
     private final Steps steps;
     private final Log log;
     private final RankedServices<Protocol> protocols = new RankedServices<>();
+    private final Handoffs handoffs;
     private final RankedServices<Extension> extensions = new RankedServices<>();
     private final RankedServices<MountOrigin> origins = new RankedServices<>();
 
-    Binder(List<VhostImpl> vhosts, List<ServiceThread> threads, Steps steps, Log log) {
+    Binder(List<VhostImpl> vhosts, List<ServiceThread> threads, Steps steps, Log log, long handoffGraceMillis) {
         this.vhosts = vhosts;
         this.threads = threads;
         this.steps = steps;
         this.log = log;
+        this.handoffs = new Handoffs(threads, steps, log, handoffGraceMillis);
+    }
+
+    /** Connections kept over protocol updates. */
+    Handoffs handoffs() {
+        return handoffs;
     }
 
     // ---- protocols ---------------------------------------------------------------------------
@@ -43,6 +50,12 @@ final class Binder {
     void addProtocol(String name, Protocol p, int ranking, long serviceId) {
         protocols.add(name, p, ranking, serviceId);
         rebind(name);
+        for (VhostImpl v : vhosts) {
+            VhostProtocolImpl b = v.binding(name);
+            if (b != null) {
+                handoffs.resume(v, b);
+            }
+        }
     }
 
     void removeProtocol(String name, Protocol p) {
@@ -64,7 +77,7 @@ final class Binder {
     /** Ends every binding of a vhost that is going away. */
     void retireAll(VhostImpl v) {
         for (VhostProtocolImpl b : v.bindings()) {
-            retire(b);
+            retire(b, false);
         }
     }
 
@@ -82,7 +95,8 @@ final class Binder {
                 bind(v, name, best);
             }
             if (cur != null) {
-                retire(cur);
+                // the last service of the name going, and it opts in: its connections wait for the next
+                retire(cur, best == null && handoffs.wants(cur.protocol()));
             }
         }
     }
@@ -98,9 +112,12 @@ final class Binder {
         log.notice("vhost %s: protocol %s bound", v.name(), name);
     }
 
-    private void retire(VhostProtocolImpl b) {
+    private void retire(VhostProtocolImpl b, boolean handOff) {
         VhostImpl v = b.vhostImpl();
         v.uninstall(b);
+        if (handOff) {
+            handoffs.park(b);
+        }
         endConnections(b);
         log.notice("vhost %s: protocol %s unbound", v.name(), b.name());
     }

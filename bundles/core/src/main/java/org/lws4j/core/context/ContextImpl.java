@@ -81,7 +81,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.steps = new Steps(log);
         this.acceptor = new Acceptor(this, config, log, threads);
         this.listeners = new ListenerTable(this, threads.get(0), steps, log);
-        this.binder = new Binder(vhosts, threads, steps, log);
+        this.binder = new Binder(vhosts, threads, steps, log, config.handoffGraceMillis());
         this.vhostTable = new VhostTable(this, vhosts, listeners, binder, steps, threads, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
         this.metrics = new MetricsPlug(this, acceptor, threads, config.maxHttpHeaderPool());
@@ -366,6 +366,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
                 });
             }
         }
+    }
+
+    @Override
+    public boolean whenProtocolBack(VhostImpl v, String name, Runnable then) {
+        return binder.handoffs().whenSettled(v, name, then);
+    }
+
+    /** Connections parked over protocol updates now, by protocol name. */
+    public Map<String, Integer> parkedConnections() {
+        return binder.handoffs().parkedNow();
     }
 
     @Override

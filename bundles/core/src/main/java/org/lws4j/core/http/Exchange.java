@@ -19,6 +19,8 @@ final class Exchange {
 
     /** True while a protocol's HTTP callbacks serve this exchange. */
     boolean protocolBound;
+    /** True while the exchange waits for its protocol to come back from an update (handoff). */
+    boolean waitingForProtocol;
 
     boolean responseStarted;
     boolean responseDone;

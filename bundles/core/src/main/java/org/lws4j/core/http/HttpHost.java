@@ -17,4 +17,13 @@ public interface HttpHost {
 
     /** The TLS vhost of that name, for plain vhosts that redirect to their TLS twin; or null. */
     org.lws4j.core.vhost.VhostImpl tlsTwin(String name);
+
+    /**
+     * When protocol {@code name} of {@code v} is parked over an update (handoff): runs
+     * {@code then} once it is back or given up (on another thread: post to the connection's) and
+     * answers true; false when it is not parked.
+     */
+    default boolean whenProtocolBack(org.lws4j.core.vhost.VhostImpl v, String name, Runnable then) {
+        return false;
+    }
 }

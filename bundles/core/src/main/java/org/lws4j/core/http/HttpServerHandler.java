@@ -177,6 +177,9 @@ public final class HttpServerHandler extends RoleHandler {
 
     /** Returns true when the body is complete and the loop should go on with what follows. */
     private boolean readBody(ByteBuffer in) {
+        if (ex.waitingForProtocol) {
+            return false; // the body waits for its protocol, unread
+        }
         while (true) {
             if (conn.rxUserPaused() && ex.protocolBound && !ex.responseDone) {
                 // the protocol stopped reading: the rest stays queued, and the wait is the

@@ -234,6 +234,22 @@ final class RequestRouter {
 
     private void serveCallback(Exchange ex, VhostImpl vhost, MountConfig mount) {
         VhostProtocolImpl b = vhost.binding(mount.protocol());
+        if (b == null && !ex.waitingForProtocol) {
+            // parked over an update: the request waits for the next version (reading paused, so a
+            // body stays unread) instead of a 503, within the handoff grace period
+            ex.waitingForProtocol = true;
+            if (host.whenProtocolBack(vhost, mount.protocol(), () -> conn.execute(() -> {
+                if (h.exchange() == ex && conn.isOpen()) {
+                    serveCallback(ex, vhost, mount);
+                    ex.waitingForProtocol = false;
+                    conn.resumeRx();
+                }
+            }))) {
+                conn.holdRx();
+                return;
+            }
+            ex.waitingForProtocol = false;
+        }
         if (b == null) {
             h.unavailable("protocol " + mount.protocol() + " is not available now");
             return;

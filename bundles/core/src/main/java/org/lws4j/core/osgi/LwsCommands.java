@@ -231,9 +231,12 @@ public final class LwsCommands {
                     on.isEmpty() ? (offeredBy.containsKey(name) ? "standby (a higher-ranked service is bound)"
                             : "offered by no vhost") : String.join(", ", on));
         }
+        Map<String, Integer> parked = context instanceof ContextImpl ctx ? ctx.parkedConnections() : Map.of();
         offeredBy.forEach((name, on) -> {
             if (!provided.contains(name)) {
-                t.row(name, "missing", "-", "-", connections.getOrDefault(name, 0), "offered by " + String.join(", ", on));
+                Integer p = parked.get(name);
+                t.row(name, p != null ? "parked" : "missing", "-", "-", p != null ? p : connections.getOrDefault(name, 0),
+                        (p != null ? "waiting for its next version; " : "") + "offered by " + String.join(", ", on));
             }
         });
         StringBuilder out = new StringBuilder();

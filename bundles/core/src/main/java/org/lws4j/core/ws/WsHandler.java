@@ -132,6 +132,12 @@ public final class WsHandler extends RoleHandler {
 
     @Override
     public void onRxResumed() {
+        if (pending != null) {
+            replayPending(); // kept pieces go first, in order
+            if (pending != null) {
+                return;
+            }
+        }
         rx.resumed();
     }
 
@@ -142,6 +148,10 @@ public final class WsHandler extends RoleHandler {
 
     /** A piece of message data for the protocol. */
     void received(ByteBuffer data) {
+        if (parked != null) {
+            keepWhileParked(data);
+            return;
+        }
         if (rx.isFinalFragment()) {
             conn.countMessageIn();
         }
@@ -402,6 +412,75 @@ public final class WsHandler extends RoleHandler {
     @Override
     public void onUnbind() {
         goAway("going away");
+    }
+
+    // ---- handoff: parked while the protocol is updated -----------------------------------------
+
+    /** What a parked connection may keep of the peer's messages before it stops reading it. */
+    static final int PARKED_RX_LIMIT = 1 << 20;
+    /** Message pieces that came while parked, in order; null when not parked. */
+    private java.util.ArrayDeque<WsReceiver.Piece> parked;
+    private long parkedBytes;
+
+    @Override
+    public boolean park() {
+        if (client || !established || state != State.OPEN) {
+            return false;
+        }
+        parked = new java.util.ArrayDeque<>();
+        parkedBytes = 0;
+        conn.forgetProtocolState();
+        return true;
+    }
+
+    private void keepWhileParked(ByteBuffer data) {
+        WsReceiver.Piece p = rx.capture(data);
+        parked.add(p);
+        parkedBytes += p.data().length;
+        if (parkedBytes > PARKED_RX_LIMIT) {
+            conn.holdRx(); // TCP back-pressure does the rest until the new instance reads
+        }
+    }
+
+    @Override
+    public void resumeParked() {
+        if (parked == null) {
+            return;
+        }
+        java.util.ArrayDeque<WsReceiver.Piece> kept = parked;
+        parked = null;
+        pending = kept;
+        replayPending();
+        // the new instance may owe the peer something (a ring it rebuilt): it gets a WRITEABLE
+        if (conn.isOpen() && state == State.OPEN) {
+            conn.requestWriteable();
+        }
+    }
+
+    /** What came while parked and is not delivered yet (the new instance paused reading). */
+    private java.util.ArrayDeque<WsReceiver.Piece> pending;
+
+    private void replayPending() {
+        while (pending != null && !pending.isEmpty() && receiving() && !conn.rxUserPaused()) {
+            WsReceiver.Piece p = pending.poll();
+            if (p.last()) {
+                conn.countMessageIn();
+            }
+            rx.replay(p);
+        }
+        if (pending != null && pending.isEmpty()) {
+            pending = null;
+            conn.resumeRx();
+        }
+    }
+
+    @Override
+    public void abandonParked(String why) {
+        parked = null;
+        if (state == State.OPEN) {
+            sendClose(CloseStatus.GOING_AWAY, why);
+            conn.setRoleDeadline(CLOSE_WAIT_NANOS);
+        }
     }
 
     @Override

@@ -41,6 +41,8 @@ final class WsReceiver {
     private boolean curFirst;
     private boolean curFinal;
     private long curRemaining;
+    /** While a kept piece is delivered: whether its message was binary. */
+    private Boolean replayBinary;
 
     // transformed messages
     private boolean msgTransformed;
@@ -344,6 +346,30 @@ final class WsReceiver {
         }
     }
 
+    /** A piece of message data kept while the connection is parked, with what the protocol may ask of it. */
+    record Piece(byte[] data, boolean first, boolean last, long remaining, boolean binary) {
+    }
+
+    /** The piece being delivered now, copied to be delivered later. */
+    Piece capture(ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.duplicate().get(b);
+        return new Piece(b, curFirst, curFinal, curRemaining, isBinary());
+    }
+
+    /** Delivers {@code p} as it was when captured (first/final/remaining/binary as then). */
+    void replay(Piece p) {
+        curFirst = p.first();
+        curFinal = p.last();
+        curRemaining = p.remaining();
+        replayBinary = p.binary() ? Boolean.TRUE : Boolean.FALSE;
+        try {
+            h.received(ByteBuffer.wrap(p.data()).asReadOnlyBuffer());
+        } finally {
+            replayBinary = null;
+        }
+    }
+
     boolean isFirstFragment() {
         return curFirst;
     }
@@ -353,7 +379,8 @@ final class WsReceiver {
     }
 
     boolean isBinary() {
-        return msgOpcode == FrameHeader.OP_BINARY;
+        Boolean r = replayBinary;
+        return r != null ? r : msgOpcode == FrameHeader.OP_BINARY;
     }
 
     long remainingPacketPayload() {

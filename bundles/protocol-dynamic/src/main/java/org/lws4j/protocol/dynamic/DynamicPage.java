@@ -1,5 +1,7 @@
 package org.lws4j.protocol.dynamic;
 
+import static org.lws4j.api.util.Html.escape;
+
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,10 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 import org.lws4j.api.HttpRequest;
+import org.lws4j.api.util.PercentEncoding;
 
 /**
  * The HTML page {@link DynamicProtocol} answers with. Everything that came from the request is
- * escaped; the values of headers that carry credentials are not shown at all.
+ * escaped ({@code Html.escape} of the API); the values of headers that carry credentials are not
+ * shown at all.
  */
 final class DynamicPage {
     /** The text of the page's first {@code <h1>}; tests look for it. */
@@ -83,33 +87,6 @@ final class DynamicPage {
         return out.toString();
     }
 
-    /** Escapes text for HTML element content and quoted attribute values. */
-    static String escape(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> {
-                    // Control characters have no business in a page; show where they were.
-                    if (c < 0x20 && c != '\t' || c == 0x7f) {
-                        out.append('\uFFFD');
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
-    }
-
     private static void row(StringBuilder out, String escapedName, String html) {
         out.append("<tr><th scope=\"row\">").append(escapedName).append("</th><td>")
                 .append(html).append("</td></tr>\n");
@@ -120,7 +97,7 @@ final class DynamicPage {
     }
 
     private static String queryArgs(String rawQuery) {
-        List<Map.Entry<String, String>> args = QueryArgs.parse(rawQuery);
+        List<Map.Entry<String, String>> args = PercentEncoding.queryArgs(rawQuery);
         if (args.isEmpty()) {
             return "<em>none</em>";
         }

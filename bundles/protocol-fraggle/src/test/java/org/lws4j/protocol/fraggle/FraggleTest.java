@@ -7,30 +7,50 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.lws4j.api.Reason;
+import org.lws4j.api.Connection;
+import org.lws4j.api.ProtocolAdapter;
+import org.lws4j.api.Result;
 import org.lws4j.api.WriteMode;
+import org.lws4j.testkit.TestContext;
+import org.lws4j.testkit.TestVhost;
+import org.lws4j.testkit.TestWebSocket;
+import org.lws4j.testkit.TestWebSocket.Frame;
 
+/** fraggle's sender, checker and server protocol; the sender and the protocol run on the test kit. */
 class FraggleTest {
 
-    /** Sends {@code pairs} pairs with a sender on a fake connection; returns the frames. */
-    static List<FakeWs.Frame> send(FraggleSender s, int pairs) {
-        FakeWs ws = new FakeWs();
-        while (s.messagesSent() < pairs) {
-            assertTrue(s.writeNext(ws.wsi()));
-        }
-        return ws.frames;
-    }
+    /** Sends {@code pairs} pairs with {@code s} from the WRITEABLE callback of a kit connection; returns the frames. */
+    static List<Frame> send(FraggleSender s, int pairs) {
+        ProtocolAdapter sender = new ProtocolAdapter() {
+            @Override
+            protected Result onEstablished(Connection wsi, ByteBuffer in) {
+                wsi.requestWriteable();
+                return Result.CONTINUE;
+            }
 
+            @Override
+            protected Result onServerWriteable(Connection wsi, ByteBuffer in) {
+                assertTrue(s.writeNext(wsi));
+                if (s.messagesSent() < pairs || !s.betweenMessages()) {
+                    wsi.requestWriteable();
+                }
+                return Result.CONTINUE;
+            }
+        };
+        TestContext ctx = new TestContext();
+        TestWebSocket ws = ctx.addVhost("v").bind("sender", sender).openWebSocket("/");
+        ws.drain();
+        return ws.frames();
+    }
     @Test
     void pairsAreFragmentedBinaryMessagesThenTheirFourByteSum() {
         FraggleSender s = new FraggleSender(new SplittableRandom(7));
-        List<FakeWs.Frame> frames = send(s, 20);
+        List<Frame> frames = send(s, 20);
         FraggleChecker c = new FraggleChecker();
         int i = 0;
         int multiFragment = 0;
@@ -38,26 +58,26 @@ class FraggleTest {
             long sum = 0;
             long len = 0;
             int fragments = 0;
-            FakeWs.Frame f;
+            Frame f;
             do {
                 f = frames.get(i++);
                 assertEquals(fragments == 0 ? WriteMode.BINARY : WriteMode.CONTINUATION, f.mode());
-                assertTrue(f.data().length >= 1 && f.data().length <= FraggleSender.MAX_FRAGMENT);
-                for (byte b : f.data()) {
+                assertTrue(f.payload().length >= 1 && f.payload().length <= FraggleSender.MAX_FRAGMENT);
+                for (byte b : f.payload()) {
                     sum += b & 0xff;
                 }
-                len += f.data().length;
+                len += f.payload().length;
                 fragments++;
-                assertNull(c.feed(ByteBuffer.wrap(f.data()), f.fin()));
+                assertNull(c.feed(ByteBuffer.wrap(f.payload()), f.fin()));
             } while (!f.fin());
             assertTrue(fragments <= FraggleSender.MAX_FRAGMENTS);
             multiFragment += fragments > 1 ? 1 : 0;
-            FakeWs.Frame sumFrame = frames.get(i++);
+            Frame sumFrame = frames.get(i++);
             assertEquals(WriteMode.BINARY, sumFrame.mode());
             assertTrue(sumFrame.fin());
-            assertEquals(4, sumFrame.data().length);
-            assertEquals(sum, ByteBuffer.wrap(sumFrame.data()).getInt() & 0xffffffffL);
-            FraggleChecker.Verdict v = c.feed(ByteBuffer.wrap(sumFrame.data()), true);
+            assertEquals(4, sumFrame.payload().length);
+            assertEquals(sum, ByteBuffer.wrap(sumFrame.payload()).getInt() & 0xffffffffL);
+            FraggleChecker.Verdict v = c.feed(ByteBuffer.wrap(sumFrame.payload()), true);
             assertNotNull(v);
             assertTrue(v.ok(), v.report());
             assertEquals(pair, v.number());
@@ -111,75 +131,69 @@ class FraggleTest {
         assertNull(FraggleChecker.Verdict.parse("ok 1 2 3"));
     }
 
-    @Test
-    void theServerSendsPairsAndAnswersEachPairItGetsBetweenItsOwn() throws Exception {
-        FraggleProtocol p = new FraggleProtocol();
-        FakeWs ws = new FakeWs();
-        ws.session = p.newSession(ws.wsi());
-        ws.bindingData = new FraggleProtocol.Settings(0);
-        p.callback(ws.wsi(), Reason.ESTABLISHED, ByteBuffer.allocate(0));
-        assertEquals(1, ws.writeableRequests);
+    private final TestContext ctx = new TestContext();
+    private final TestVhost vhost = ctx.addVhost("localhost");
 
-        // the client's pair arrives while the server is in the middle of its own message
-        p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
-        FraggleProtocol.Session s = (FraggleProtocol.Session) ws.session;
-        byte[] data = {1, 2, 3};
-        ws.finalFragment = true;
-        p.callback(ws.wsi(), Reason.RECEIVE, ByteBuffer.wrap(data));
-        p.callback(ws.wsi(), Reason.RECEIVE, ByteBuffer.wrap(new byte[] {0, 0, 0, 6}));
+    private TestWebSocket open(String messages) {
+        vhost.bind(FraggleProtocol.NAME, new FraggleProtocol(), Map.of("messages", messages));
+        return vhost.openWebSocket("/");
+    }
+
+    @Test
+    void theServerSendsPairsAndAnswersEachPairItGetsBetweenItsOwn() {
+        TestWebSocket ws = open("0");
+        assertTrue(ws.wantsWriteable(), "it starts sending at ESTABLISHED");
+        ws.writeable(); // the server is in the middle of its first message
+        // the client's pair arrives meanwhile
+        ws.sendBinary(new byte[] {1, 2, 3}).sendBinary(new byte[] {0, 0, 0, 6});
+        FraggleProtocol.Session s = ((Connection) ws).session();
         assertEquals(1, s.reports.size());
-        while (!s.sender.betweenMessages()) {
-            p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
+        while (ws.frames().stream().noneMatch(f -> f.mode() == WriteMode.TEXT)) {
+            assertTrue(ws.writeable());
         }
-        int before = ws.frames.size();
-        p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
-        FakeWs.Frame report = ws.frames.get(before);
-        assertEquals(WriteMode.TEXT, report.mode());
-        assertEquals("ok 1 3 0x00000006", new String(report.data(), StandardCharsets.US_ASCII));
-        // no report ever splits a pair: every TEXT frame comes right after a 4-byte sum
-        List<FakeWs.Frame> fs = new ArrayList<>(ws.frames);
-        assertEquals(4, fs.get(before - 1).data().length);
-        assertEquals(WriteMode.BINARY, fs.get(before - 1).mode());
+        List<Frame> fs = ws.frames();
+        Frame report = fs.get(fs.size() - 1);
+        assertEquals("ok 1 3 0x00000006", report.text());
+        // no report ever splits a pair: the TEXT frame comes right after a 4-byte sum
+        assertEquals(4, fs.get(fs.size() - 2).payload().length);
+        assertEquals(WriteMode.BINARY, fs.get(fs.size() - 2).mode());
 
         // text from the client is not part of the test
-        ws.binary = false;
-        p.callback(ws.wsi(), Reason.RECEIVE, ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        ws.sendText("hello");
         assertTrue(s.reports.isEmpty());
     }
 
     @Test
-    void manyUnsentVerdictsStopReadingUntilTheyDrain() throws Exception {
-        FraggleProtocol p = new FraggleProtocol();
-        FakeWs ws = new FakeWs();
-        ws.session = p.newSession(ws.wsi());
-        ws.bindingData = new FraggleProtocol.Settings(1);
-        p.callback(ws.wsi(), Reason.ESTABLISHED, ByteBuffer.allocate(0));
-        ws.finalFragment = true;
-        for (int i = 0; i < FraggleProtocol.REPORTS_HIGH; i++) {
-            p.callback(ws.wsi(), Reason.RECEIVE, ByteBuffer.wrap(new byte[] {5}));
-            p.callback(ws.wsi(), Reason.RECEIVE, ByteBuffer.wrap(new byte[] {0, 0, 0, 5}));
+    void manyUnsentVerdictsStopReadingUntilTheyDrain() {
+        TestWebSocket ws = open("1");
+        for (int i = 0; i < FraggleProtocol.REPORTS_HIGH + 5; i++) {
+            ws.sendBinary(new byte[] {5}).sendBinary(new byte[] {0, 0, 0, 5});
         }
-        assertEquals(Boolean.FALSE, ws.rxOn);
-        for (int i = 0; i < FraggleProtocol.REPORTS_HIGH - FraggleProtocol.REPORTS_LOW; i++) {
-            p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
-        }
-        assertEquals(Boolean.TRUE, ws.rxOn);
+        assertTrue(ws.isRxPaused(), "64 verdicts waiting: the client is not read");
+        FraggleProtocol.Session s = ((Connection) ws).session();
+        assertEquals(FraggleProtocol.REPORTS_HIGH, s.reports.size(), "the rest waits unread");
+        ws.drain();
+        assertFalse(ws.isRxPaused());
+        List<String> texts = ws.texts();
+        assertEquals(FraggleProtocol.REPORTS_HIGH + 5, texts.size());
+        assertEquals("ok " + (FraggleProtocol.REPORTS_HIGH + 5) + " 1 0x00000005", texts.get(texts.size() - 1));
     }
 
     @Test
-    void aMessagesPvoEndsTheSending() throws Exception {
-        FraggleProtocol p = new FraggleProtocol();
-        FakeWs ws = new FakeWs();
-        ws.session = p.newSession(ws.wsi());
-        ws.bindingData = new FraggleProtocol.Settings(2);
-        p.callback(ws.wsi(), Reason.ESTABLISHED, ByteBuffer.allocate(0));
-        FraggleProtocol.Session s = (FraggleProtocol.Session) ws.session;
-        for (int i = 0; i < 5000; i++) {
-            p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
-        }
+    void aMessagesPvoEndsTheSending() {
+        TestWebSocket ws = open("2");
+        ws.drain();
+        assertEquals(4, ws.messages().size(), "two pairs, then nothing");
+        FraggleProtocol.Session s = ((Connection) ws).session();
         assertEquals(2, s.sender.messagesSent());
-        int sent = ws.frames.size();
-        p.callback(ws.wsi(), Reason.SERVER_WRITEABLE, ByteBuffer.allocate(0));
-        assertEquals(sent, ws.frames.size(), "nothing after the last pair");
+        ws.forceWriteable();
+        assertEquals(4, ws.messages().size(), "nothing after the last pair");
+    }
+
+    @Test
+    void aBadMessagesPvoSendsWithoutEnd() {
+        TestWebSocket ws = open("lots");
+        assertTrue(ctx.log().contains("is not a count; sending without end"));
+        assertEquals(50, ws.drain(50), "it keeps asking");
     }
 }

@@ -1,5 +1,7 @@
 package org.lws4j.protocol.postdemo;
 
+import static org.lws4j.api.util.Html.escape;
+
 /**
  * The demo's two HTML pages: the forms (GET) and the result of a POST. Everything that came from
  * the request is escaped.
@@ -93,31 +95,5 @@ final class FormPages {
 
     private static String tail() {
         return "<p><a href=\"/\">Back to the test server</a></p>\n</main>\n</body>\n</html>\n";
-    }
-
-    /** Escapes text for HTML element content and quoted attribute values. */
-    static String escape(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> {
-                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f) {
-                        out.append('\uFFFD'); // control characters have no business in a page
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

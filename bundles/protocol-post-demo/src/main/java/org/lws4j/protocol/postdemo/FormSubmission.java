@@ -1,22 +1,25 @@
 package org.lws4j.protocol.postdemo;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+
+import org.lws4j.api.util.FormException;
+import org.lws4j.api.util.FormHandler;
+import org.lws4j.api.util.FormParser;
+import org.lws4j.api.util.FormPart;
 
 /**
- * One POST to the demo, as it streams in: the session of {@link PostDemoProtocol}. It picks the
- * parser from the Content-Type, counts the body against {@link #BODY_LIMIT} and uploaded file
- * content against {@link #UPLOAD_LIMIT}, and keeps what the result page lists: text fields
- * (their values) and uploads (file name, type, size and SHA-256, never their content).
+ * One POST to the demo, as it streams in: the session of {@link PostDemoProtocol}. The API's
+ * {@link FormParser} (lws-spa) parses the body; this counts it against {@link #BODY_LIMIT} and
+ * uploaded file content against {@link #UPLOAD_LIMIT}, and keeps what the result page lists:
+ * text fields (their values) and uploads (file name, type, size and SHA-256, never their
+ * content).
  */
-final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.Handler {
+final class FormSubmission implements FormHandler {
     /** Uploaded file content accepted in one request, all files together: 100 KiB. */
     static final long UPLOAD_LIMIT = 100 * 1024;
     /** The whole body: the uploads plus 16 KiB for the fields and the multipart framing. */
@@ -32,18 +35,14 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
 
     private final List<Field> fields = new ArrayList<>();
     private final List<Upload> uploads = new ArrayList<>();
-    private MultipartParser multipart;
-    private UrlEncodedParser urlencoded;
-    private String encoding;
+    private FormParser parser;
     private long received;
     private long uploaded;
     private boolean finished;
 
-    // the part being read
-    private MultipartParser.Part part;
-    private final ByteArrayOutputStream value = new ByteArrayOutputStream();
+    // the upload being read
     private MessageDigest digest;
-    private long partSize;
+    private long fileSize;
 
     /**
      * Chooses the parser for {@code contentType}.
@@ -52,19 +51,7 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
      *     a usable boundary
      */
     void start(String contentType) throws FormException {
-        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        switch (type) {
-            case "application/x-www-form-urlencoded":
-                urlencoded = new UrlEncodedParser(this);
-                break;
-            case "multipart/form-data":
-                multipart = new MultipartParser(MultipartParser.boundaryOf(contentType), this);
-                break;
-            default:
-                throw new FormException(415, "POST here takes application/x-www-form-urlencoded or multipart/form-data, not "
-                        + (type.isEmpty() ? "a body without Content-Type" : type));
-        }
-        encoding = type;
+        parser = FormParser.of(contentType, this, (int) BODY_LIMIT);
     }
 
     /** A piece of the body. */
@@ -73,20 +60,12 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
         if (received > BODY_LIMIT) {
             throw new FormException(413, "the form is over its limit of " + BODY_LIMIT / 1024 + " KiB");
         }
-        if (multipart != null) {
-            multipart.feed(in);
-        } else {
-            urlencoded.feed(in);
-        }
+        parser.feed(in);
     }
 
     /** The body ended. */
     void finish() throws FormException {
-        if (multipart != null) {
-            multipart.finish();
-        } else {
-            urlencoded.finish();
-        }
+        parser.finish();
         finished = true;
     }
 
@@ -100,8 +79,9 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
         finished = true;
     }
 
+    /** The form's type, or null before {@link #start}. */
     String encoding() {
-        return encoding;
+        return parser == null ? null : parser.encoding();
     }
 
     long received() {
@@ -116,30 +96,23 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
         return uploads;
     }
 
-    // ---- what the parsers find -----------------------------------------------------------------
+    // ---- what the parser finds -----------------------------------------------------------------
 
     @Override
-    public void field(String name, String v) {
-        fields.add(new Field(name, v));
+    public void field(String name, String value) {
+        fields.add(new Field(name, value));
     }
 
     @Override
-    public void partBegin(MultipartParser.Part p) {
-        part = p;
-        partSize = 0;
-        value.reset();
-        digest = p.filename() == null ? null : sha256();
+    public void fileBegin(FormPart part) {
+        fileSize = 0;
+        digest = sha256();
     }
 
     @Override
-    public void partData(ByteBuffer data) throws FormException {
+    public void fileData(FormPart part, ByteBuffer data) throws FormException {
         int n = data.remaining();
-        partSize += n;
-        if (part.filename() == null) {
-            value.write(data.array(), data.arrayOffset() + data.position(), n);
-            data.position(data.limit());
-            return;
-        }
+        fileSize += n;
         uploaded += n;
         if (uploaded > UPLOAD_LIMIT) {
             throw new FormException(413, "uploads are limited to " + UPLOAD_LIMIT / 1024 + " KiB");
@@ -148,14 +121,9 @@ final class FormSubmission implements MultipartParser.Handler, UrlEncodedParser.
     }
 
     @Override
-    public void partEnd() {
-        if (part.filename() == null) {
-            fields.add(new Field(part.name(), value.toString(StandardCharsets.UTF_8)));
-        } else {
-            uploads.add(new Upload(part.name(), part.filename(), part.contentType(), partSize,
-                    HexFormat.of().formatHex(digest.digest())));
-        }
-        part = null;
+    public void fileEnd(FormPart part) {
+        uploads.add(new Upload(part.name(), part.filename(), part.contentType(), fileSize,
+                HexFormat.of().formatHex(digest.digest())));
         digest = null;
     }
 

@@ -11,12 +11,13 @@ import org.lws4j.api.Protocol;
 import org.lws4j.api.ProtocolAdapter;
 import org.lws4j.api.ProtocolName;
 import org.lws4j.api.Result;
+import org.lws4j.api.util.FormException;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The {@value #NAME} protocol: lws's POST demo plugin, mounted at {@code /formtest} by a CALLBACK
  * mount. GET shows a page with an urlencoded form and a multipart upload form; a POST of either
- * is parsed as it streams in ({@link FormSubmission}) and answered, once the body is complete,
+ * is parsed as it streams in ({@link FormSubmission}, on the API's form parser) and answered, once the body is complete,
  * with a page listing the fields and each upload's name, size and SHA-256. Over the limits (see
  * {@link FormSubmission}) it answers 413 the moment a limit is crossed and closes the connection,
  * without waiting for the rest.

@@ -7,77 +7,71 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.lws4j.api.Reason;
-import org.lws4j.api.Result;
+import org.lws4j.testkit.TestContext;
+import org.lws4j.testkit.TestExchange;
+import org.lws4j.testkit.TestRequest;
+import org.lws4j.testkit.TestVhost;
 
+/** protocol-post-demo on the test kit, mounted at /formtest as the demo site mounts it. */
 class PostDemoProtocolTest {
-    private static final ByteBuffer NONE = ByteBuffer.allocate(0);
     private static final String B = "XyZzY";
 
-    private final PostDemoProtocol protocol = new PostDemoProtocol();
+    private final TestContext ctx = new TestContext();
+    private final TestVhost vhost = ctx.addVhost("localhost").mount("/formtest", "callback://" + PostDemoProtocol.NAME);
 
-    private FakeConnection start(String method, String target) {
-        FakeConnection c = new FakeConnection(method, target);
-        c.session = protocol.newSession(c.wsi());
-        return c;
+    PostDemoProtocolTest() {
+        vhost.bind(PostDemoProtocol.NAME, new PostDemoProtocol());
     }
 
-    private Result call(FakeConnection c, Reason r, byte[] data) throws Exception {
-        return protocol.callback(c.wsi(), r, data == null ? NONE : ByteBuffer.wrap(data));
-    }
-
-    @Test
-    void getShowsBothForms() throws Exception {
-        FakeConnection c = start("GET", "/formtest");
-        assertEquals(Result.CONTINUE, call(c, Reason.HTTP, null));
-        FakeConnection.Answer a = c.answers.get(0);
-        assertEquals(200, a.status());
-        assertTrue(a.body().contains("<h1>" + FormPages.FORM_HEADING + "</h1>"));
-        assertTrue(a.body().contains("enctype=\"application/x-www-form-urlencoded\""));
-        assertTrue(a.body().contains("enctype=\"multipart/form-data\""));
-        assertTrue(a.body().contains("type=\"file\" name=\"file\""));
+    private static TestRequest multipartPost() {
+        return TestRequest.post("/formtest").header("Content-Type", "multipart/form-data; boundary=" + B);
     }
 
     @Test
-    void urlencodedFieldsAreListedEscaped() throws Exception {
+    void getShowsBothFormsPostingToTheMountpoint() {
+        TestExchange x = vhost.http(TestRequest.get("/formtest"));
+        assertEquals(200, x.status());
+        assertEquals("no-store", x.header("Cache-Control"));
+        String page = x.bodyText();
+        assertTrue(page.contains("<h1>" + FormPages.FORM_HEADING + "</h1>"));
+        assertTrue(page.contains("action=\"/formtest\" enctype=\"application/x-www-form-urlencoded\""));
+        assertTrue(page.contains("enctype=\"multipart/form-data\""));
+        assertTrue(page.contains("type=\"file\" name=\"file\""));
+        assertTrue(x.isComplete());
+    }
+
+    @Test
+    void urlencodedFieldsAreListedEscapedWhateverTheBodysPieces() {
         byte[] body = "text=%3Cscript%3Ealert(1)%3C%2Fscript%3E&more=a+b%26c&send=send&flag".getBytes(ISO_8859_1);
-        FakeConnection c = start("POST", "/formtest")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Content-Length", String.valueOf(body.length));
-        assertEquals(Result.CONTINUE, call(c, Reason.HTTP, null));
-        assertTrue(c.answers.isEmpty());
-        for (byte b : body) {
-            assertEquals(Result.CONTINUE, call(c, Reason.HTTP_BODY, new byte[] {b}));
-        }
-        call(c, Reason.HTTP_BODY_COMPLETION, null);
-        String page = c.answers.get(0).body();
-        assertEquals(200, c.answers.get(0).status());
+        TestExchange x = vhost.http(TestRequest.post("/formtest")
+                .header("Content-Type", "application/x-www-form-urlencoded").body(body, 1));
+        assertEquals(List.of(Reason.HTTP), x.reasons().subList(0, 1));
+        assertEquals(body.length, x.reasons().stream().filter(r -> r == Reason.HTTP_BODY).count(), "a byte at a time");
+        assertEquals(200, x.status());
+        String page = x.bodyText();
         assertFalse(page.contains("<script>"));
         assertTrue(page.contains("<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>"));
         assertTrue(page.contains("<code>more</code></td><td>5</td><td><code>a b&amp;c</code>"));
         assertTrue(page.contains("<code>flag</code></td><td>0</td>"));
+        assertTrue(x.isComplete());
     }
 
     @Test
     void multipartUploadIsCountedAndHashedNotKept() throws Exception {
         byte[] file = new byte[50_000];
-        new java.util.Random(3).nextBytes(file);
+        new Random(3).nextBytes(file);
         byte[] body = multipart("hi <b>", "evil\"<img>.png", file);
-        FakeConnection c = start("POST", "/formtest")
-                .header("Content-Type", "multipart/form-data; boundary=" + B)
-                .header("Content-Length", String.valueOf(body.length));
-        call(c, Reason.HTTP, null);
-        for (int at = 0; at < body.length; at += 1000) {
-            assertEquals(Result.CONTINUE, call(c, Reason.HTTP_BODY,
-                    java.util.Arrays.copyOfRange(body, at, Math.min(body.length, at + 1000))));
-        }
-        call(c, Reason.HTTP_BODY_COMPLETION, null);
-        String page = c.answers.get(0).body();
+        TestExchange x = vhost.http(multipartPost().body(body, 1000));
+        String page = x.bodyText();
+        assertEquals(200, x.status());
         assertTrue(page.contains("<code>hi &lt;b&gt;</code>"));
         assertTrue(page.contains("<code>evil&quot;&lt;img&gt;.png</code>"));
         assertTrue(page.contains("50000 bytes"));
@@ -86,59 +80,44 @@ class PostDemoProtocolTest {
     }
 
     @Test
-    void uploadOverTheLimitIs413TheMomentItIsCrossed() throws Exception {
+    void uploadOverTheLimitIs413TheMomentItIsCrossed() {
         byte[] file = new byte[(int) FormSubmission.UPLOAD_LIMIT + 10_000];
         byte[] body = multipart("x", "big.bin", file);
-        FakeConnection c = start("POST", "/formtest")
-                .header("Content-Type", "multipart/form-data; boundary=" + B)
-                .header("Transfer-Encoding", "chunked");
-        call(c, Reason.HTTP, null);
+        TestExchange x = vhost.http(multipartPost().chunked());
         int at = 0;
-        Result r = Result.CONTINUE;
-        while (r == Result.CONTINUE && at < body.length) {
-            int n = Math.min(997, body.length - at);
-            r = call(c, Reason.HTTP_BODY, java.util.Arrays.copyOfRange(body, at, at + n));
-            at += n;
+        while (at < body.length && x.sendBody(Arrays.copyOfRange(body, at, Math.min(body.length, at + 997)))) {
+            at += 997;
         }
-        assertEquals(Result.CLOSE, r);
-        assertEquals(413, c.answers.get(0).status());
+        assertEquals(413, x.status());
         // refused in the piece where the file's content crossed the limit, not at the body's end
         int crossing = body.length - 10_000 - ("\r\n--" + B + "--\r\n").length();
-        assertTrue(at >= crossing && at < crossing + 997, "refused at " + at + "; the limit was crossed at " + crossing);
-        call(c, Reason.HTTP_BODY_COMPLETION, null);
-        assertEquals(1, c.answers.size(), "nothing after the refusal");
+        assertTrue(at >= crossing - 997 && at < crossing + 997, "refused after " + at + "; the limit was crossed at " + crossing);
+        assertTrue(x.isClosed(), "the rest is not read");
+        assertEquals(Reason.CLOSED_HTTP, x.reasons().get(x.reasons().size() - 1));
+        assertFalse(x.reasons().contains(Reason.HTTP_BODY_COMPLETION));
     }
 
     @Test
-    void declaredLengthOverTheLimitIs413AtOnce() throws Exception {
-        FakeConnection c = start("POST", "/formtest")
-                .header("Content-Type", "multipart/form-data; boundary=" + B)
-                .header("Content-Length", String.valueOf(FormSubmission.BODY_LIMIT + 1));
-        assertEquals(Result.CLOSE, call(c, Reason.HTTP, null));
-        assertEquals(413, c.answers.get(0).status());
+    void declaredLengthOverTheLimitIs413AtOnce() {
+        TestExchange x = vhost.http(multipartPost().contentLength(FormSubmission.BODY_LIMIT + 1));
+        assertEquals(413, x.status());
+        assertEquals(List.of(Reason.HTTP, Reason.CLOSED_HTTP), x.reasons());
     }
 
     @Test
-    void otherBodiesAndMethodsAreRefused() throws Exception {
-        FakeConnection c = start("POST", "/formtest").header("Content-Type", "text/plain").header("Content-Length", "3");
-        assertEquals(Result.CLOSE, call(c, Reason.HTTP, null));
-        assertEquals(415, c.answers.get(0).status());
+    void otherBodiesAndMethodsAreRefused() {
+        TestExchange x = vhost.http(TestRequest.post("/formtest").header("Content-Type", "text/plain").body("abc"));
+        assertEquals(415, x.status());
 
-        c = start("POST", "/formtest").header("Content-Type", "multipart/form-data").header("Content-Length", "3");
-        call(c, Reason.HTTP, null);
-        assertEquals(400, c.answers.get(0).status());
+        x = vhost.http(TestRequest.post("/formtest").header("Content-Type", "multipart/form-data").body("abc"));
+        assertEquals(400, x.status());
 
-        c = start("POST", "/formtest").header("Content-Type", "multipart/form-data; boundary=" + B)
-                .header("Content-Length", "5");
-        call(c, Reason.HTTP, null);
-        call(c, Reason.HTTP_BODY, "junk!".getBytes(ISO_8859_1));
-        call(c, Reason.HTTP_BODY_COMPLETION, null);
-        assertEquals(400, c.answers.get(0).status());
+        x = vhost.http(multipartPost().body("junk!"));
+        assertEquals(400, x.status());
 
-        c = start("PUT", "/formtest");
-        call(c, Reason.HTTP, null);
-        assertEquals(405, c.answers.get(0).status());
-        assertEquals("GET, HEAD, POST", c.answers.get(0).response().headers().get(0).getValue());
+        x = vhost.http(TestRequest.of("PUT", "/formtest"));
+        assertEquals(405, x.status());
+        assertEquals("GET, HEAD, POST", x.header("Allow"));
     }
 
     static byte[] multipart(String text, String filename, byte[] file) {

@@ -3,7 +3,6 @@ package org.lws4j.protocol.rawtest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 
 import org.lws4j.api.Connection;
 import org.lws4j.api.Protocol;
@@ -12,6 +11,7 @@ import org.lws4j.api.ProtocolName;
 import org.lws4j.api.Result;
 import org.lws4j.api.VhostProtocol;
 import org.lws4j.api.WriteMode;
+import org.lws4j.api.util.SendQueue;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -26,9 +26,9 @@ import org.osgi.service.component.annotations.Component;
  *     they send (a telnet or nc session sees its lines come back).
  * </ul>
  *
- * <p>Echo is queued per connection and written from RAW_WRITEABLE; past {@link #HIGH_WATER}
- * bytes waiting it stops reading from that peer until the queue drains (lws's sample keeps only
- * the last 128 bytes; nothing is dropped here).
+ * <p>Echo is queued per connection in the API's {@link SendQueue} and written from RAW_WRITEABLE;
+ * past {@link #HIGH_WATER} bytes waiting it stops reading from that peer until half of that is
+ * left (lws's sample keeps only the last 128 bytes; nothing is dropped here).
  */
 @Component(service = Protocol.class)
 @ProtocolName(RawTestProtocol.NAME)
@@ -40,15 +40,9 @@ public final class RawTestProtocol extends ProtocolAdapter {
     private static final int LOG_MAX = 512;
 
     /** Per raw socket: what is still to be echoed. */
-    static final class Session {
-        final ArrayDeque<ByteBuffer> echo = new ArrayDeque<>();
-        int queued;
-        boolean paused;
-    }
-
     @Override
     public Object newSession(Connection wsi) {
-        return new Session();
+        return new SendQueue(HIGH_WATER, HIGH_WATER / 2);
     }
 
     // ---- the FIFO ----------------------------------------------------------------------------
@@ -118,37 +112,16 @@ public final class RawTestProtocol extends ProtocolAdapter {
 
     @Override
     protected Result onRawRx(Connection wsi, ByteBuffer in) {
-        Session s = wsi.session();
-        int n = in.remaining();
-        wsi.context().log().info("%s: %d bytes from %s", NAME, n, wsi.peerAddress());
-        s.echo.add(ByteBuffer.allocate(n).put(in).flip());
-        s.queued += n;
-        if (s.queued > HIGH_WATER && !s.paused) {
-            s.paused = true;
-            wsi.rxFlowControl(false);
-        }
-        wsi.requestWriteable();
+        wsi.context().log().info("%s: %d bytes from %s", NAME, in.remaining(), wsi.peerAddress());
+        SendQueue echo = wsi.session();
+        echo.add(wsi, in, WriteMode.RAW, true);
         return Result.CONTINUE;
     }
 
     @Override
     protected Result onRawWriteable(Connection wsi, ByteBuffer in) {
-        Session s = wsi.session();
-        while (!s.echo.isEmpty() && !wsi.sendPipeChoked()) {
-            ByteBuffer b = s.echo.poll();
-            s.queued -= b.remaining();
-            if (!wsi.write(b, WriteMode.RAW)) {
-                return Result.CLOSE;
-            }
-        }
-        if (!s.echo.isEmpty()) {
-            wsi.requestWriteable();
-        }
-        if (s.paused && s.queued <= HIGH_WATER / 2) {
-            s.paused = false;
-            wsi.rxFlowControl(true);
-        }
-        return Result.CONTINUE;
+        SendQueue echo = wsi.session();
+        return echo.write(wsi) ? Result.CONTINUE : Result.CLOSE;
     }
 
     @Override

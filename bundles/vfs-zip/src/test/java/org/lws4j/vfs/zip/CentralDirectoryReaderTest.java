@@ -31,12 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lws4j.spi.fileops.FileFlag;
 import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.testkit.PlainFileOps;
 
 class CentralDirectoryReaderTest {
     @TempDir
     Path dir;
 
-    private final PlainOps below = new PlainOps();
+    private final PlainFileOps below = new PlainFileOps();
     private final List<String> warnings = new ArrayList<>();
 
     private ZipIndex index(Path zip) throws IOException {

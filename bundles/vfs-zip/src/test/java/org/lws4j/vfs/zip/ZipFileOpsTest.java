@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lws4j.spi.fileops.FileFlag;
 import org.lws4j.spi.fileops.FileHandle;
+import org.lws4j.testkit.PlainFileOps;
 
 class ZipFileOpsTest {
     private static final Set<FileFlag> PLAIN = EnumSet.noneOf(FileFlag.class);
@@ -37,7 +38,7 @@ class ZipFileOpsTest {
     @TempDir
     Path dir;
 
-    private final PlainOps below = new PlainOps();
+    private final PlainFileOps below = new PlainFileOps();
     private final ZipFileOps ops = new ZipFileOps(8, 200_000);
 
     private Zips.Item[] book() {
@@ -83,7 +84,7 @@ class ZipFileOpsTest {
                 }
             }
         }
-        assertEquals(below.opens.get(), below.closes.get(), "every container handle closed");
+        assertEquals(below.opens(), below.closes(), "every container handle closed");
         assertEquals(1, ops.indexReads.get(), "the directory is read once");
     }
 
@@ -125,7 +126,7 @@ class ZipFileOpsTest {
             assertThrows(NoSuchFileException.class, () -> ops.open(zip + "/" + inner, PLAIN, below), inner);
         }
         assertThrows(NoSuchFileException.class, () -> ops.open(dir + "/absent.zip/index.html", PLAIN, below));
-        assertEquals(below.opens.get(), below.closes.get(), "every container handle closed");
+        assertEquals(below.opens(), below.closes(), "every container handle closed");
     }
 
     @Test
@@ -185,7 +186,7 @@ class ZipFileOpsTest {
         try (FileHandle h = ops.open(good + "/chapters/one.html", PLAIN, below)) {
             assertArrayEquals(items[1].data(), readAll(h, 4096));
         }
-        assertEquals(below.opens.get(), below.closes.get(), "every container handle closed");
+        assertEquals(below.opens(), below.closes(), "every container handle closed");
     }
 
     @Test
@@ -271,7 +272,7 @@ class ZipFileOpsTest {
         try (FileHandle h = ops.open(zip + "/page.html", PLAIN, below)) {
             assertArrayEquals(items[200].data(), readAll(h, 4096));
         }
-        long read = below.bytesRead.get();
+        long read = below.bytesRead();
         assertTrue(read < 64 * 1024 + 20_000 + 30_000, "read " + read + " bytes of a " + Files.size(zip) + "-byte zip");
     }
 
@@ -340,7 +341,7 @@ class ZipFileOpsTest {
             pool.shutdownNow();
         }
         assertTrue(small.cache().zips() <= 2);
-        assertEquals(below.opens.get(), below.closes.get(), "every container handle closed");
+        assertEquals(below.opens(), below.closes(), "every container handle closed");
     }
 
     @Test
