@@ -8,6 +8,9 @@
 #  2. WsBench mirror (lws-mirror-protocol, <clients> clients in one group, one sender): CPU per
 #     message delivered.
 #
+#  3. MetricsHotPathBench.java: the sink's calls for one request and one delivery, timed alone
+#     (thread CPU time, one and two threads): a figure the machine's load moves far less.
+#
 # Each variant runs <rounds> times, alternating (absent, present, absent, ...) so that the load of
 # a shared machine falls on both alike; the medians and the overhead are printed last.
 #
@@ -28,6 +31,9 @@ hz=$(getconf CLK_TCK)
 
 classes=$(mktemp -d)
 javac -d "$classes" "$here/WsBench.java" "$here/BenchWs.java"
+mjar=$(ls "$dist"/bundle/org.lws4j.metrics-*.jar)
+ajar=$(ls "$dist"/bundle/org.lws4j.api-*.jar)
+javac -nowarn -cp "$mjar:$ajar" -d "$classes" "$here/MetricsHotPathBench.java" 2>/dev/null
 work=""
 pid=""
 cleanup() {
@@ -104,3 +110,4 @@ for kind in http mirror; do
   p=$(median <<<"${m[present]}")
   awk -v k="$kind" -v a="$a" -v p="$p" 'BEGIN {printf "%-6s median us CPU per %s: absent %s  present %s  overhead %+.1f%%\n", k, (k == "http" ? "request" : "delivery"), a, p, (p - a) / a * 100}'
 done
+java -cp "$classes:$mjar:$ajar" MetricsHotPathBench "$secs"

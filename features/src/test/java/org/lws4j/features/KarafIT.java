@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * restarted: the demo from {@code feature:install lws4j-test-server}; protocol features uninstalled
  * and reinstalled under a live WebSocket of another protocol; the {@code lws:} commands through the
  * Karaf client; vhosts from {@code etc/org.lws4j.vhost-NAME.cfg} added, edited, refused when bad,
- * removed. The demo site's ports (7681, 7682) are fixed by the test-server bundle.
+ * removed; the metrics feature installed (the demo's /metrics serves, counting) and uninstalled
+ * (it answers 503). The demo site's ports (7681, 7682) are fixed by the test-server bundle.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
@@ -214,6 +215,28 @@ class KarafIT {
             }
         });
         assertFalse(karaf.client("lws:vhosts").contains("vhost ittest"));
+    }
+
+    @Test
+    @Order(5)
+    void metricsFeatureCountsAndGoesWithoutDisturbingOthers() throws Exception {
+        // the demo mounts metrics:// at /metrics: without the bundle, 503 as for any absent plug-in
+        assertEquals(503, get(DEMO + "/metrics").statusCode());
+        install("lws4j-metrics");
+        awaitGet(DEMO + "/metrics", 200);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get(DEMO + "/").statusCode());
+        }
+        String text = new String(get(DEMO + "/metrics").body());
+        assertTrue(Pattern.compile("(?m)^lws4j_http_requests_total\\{[^}]*status=\"2xx\"[^}]*vhost=\"localhost\"\\} [1-9]")
+                .matcher(text).find(), text);
+        assertTrue(text.contains("lws4j_loop_lag_seconds_bucket{"), text);
+
+        String out = karaf.clientOnce(Duration.ofSeconds(120), "feature:uninstall lws4j-metrics");
+        assertFalse(out.contains("Error executing command"), out);
+        awaitGet(DEMO + "/metrics", 503);
+        long a = counter.nextNumber();
+        assertTrue(counter.nextNumber() > a, "the dumb-increment connection opened in the first step goes on");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
