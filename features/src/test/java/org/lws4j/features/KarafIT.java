@@ -222,6 +222,7 @@ class KarafIT {
     void metricsFeatureCountsAndGoesWithoutDisturbingOthers() throws Exception {
         // the demo mounts metrics:// at /metrics: without the bundle, 503 as for any absent plug-in
         assertEquals(503, get(DEMO + "/metrics").statusCode());
+        Ws other = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
         install("lws4j-metrics");
         awaitGet(DEMO + "/metrics", 200);
         for (int i = 0; i < 3; i++) {
@@ -235,8 +236,9 @@ class KarafIT {
         String out = karaf.clientOnce(Duration.ofSeconds(120), "feature:uninstall lws4j-metrics");
         assertFalse(out.contains("Error executing command"), out);
         awaitGet(DEMO + "/metrics", 503);
-        long a = counter.nextNumber();
-        assertTrue(counter.nextNumber() > a, "the dumb-increment connection opened in the first step goes on");
+        long a = other.nextNumber();
+        assertTrue(other.nextNumber() > a, "a dumb-increment connection opened before goes on");
+        other.ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
