@@ -99,7 +99,10 @@ class KarafIT {
         });
         String page = awaitGet(DEMO + "/", 200);
         assertTrue(page.contains("<html") || page.contains("<!DOCTYPE"), page);
-        assertEquals(200, get(DEMO + "/dyn").statusCode());
+        // Karaf starts the feature's bundles one by one: the vhost may listen before a protocol is bound
+        awaitGet(DEMO + "/dyn", 200);
+        Karaf.await("dumb-increment-protocol to be bound", WAIT, () -> karaf.log()
+                .contains("vhost localhost: protocol dumb-increment-protocol bound") ? Optional.of(true) : Optional.empty());
 
         counter = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
         long a = counter.nextNumber();
