@@ -162,7 +162,7 @@ final class BenchWs {
             wsKey = Base64.getEncoder().encodeToString(k);
             String req = "GET " + path + " HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: " + wsKey + "\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: " + protocol + "\r\n\r\n";
+                    + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n") + "\r\n";
             key.interestOps(SelectionKey.OP_READ);
             send(ByteBuffer.wrap(req.getBytes(StandardCharsets.ISO_8859_1)));
         }

@@ -322,6 +322,20 @@ function watchErrors(page, name) {
     await tab(a, 'zip');
     await shot(a, '8-zip');
 
+    // ---- the Jakarta chat: a message sent to the room comes back to the sender from the broadcast
+    await tab(a, 'jakarta-chat');
+    await a.waitForFunction(() => document.querySelector('[data-demo="jakarta-chat"] .ws-demo').getAttribute('data-ws') === 'open',
+      null, { timeout: 10000, polling: 100 });
+    await a.fill('#chat-name', 'chromium');
+    await a.fill('#chat-text', 'hello from the demo page');
+    await a.click('[data-demo="jakarta-chat"] [data-action="send"]');
+    await a.waitForFunction(() => Array.from(document.querySelectorAll('[data-demo="jakarta-chat"] .log li'))
+      .some((li) => li.textContent.includes('chromium: hello from the demo page')), null, { timeout: 10000, polling: 100 });
+    const chatLog = await a.evaluate(() => Array.from(document.querySelectorAll('[data-demo="jakarta-chat"] .log li'))
+      .map((li) => li.textContent));
+    step('jakartaChat', { log: chatLog });
+    await shot(a, '9-jakarta-chat');
+
     // ---- dimming while the server is away -------------------------------------------------------
     await tab(a, 'dumb-increment');
     const stopped = await ask('stop', 60000);

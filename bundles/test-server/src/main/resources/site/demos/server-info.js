@@ -92,6 +92,18 @@ lws4j.demo('server-info', function (panel, lws) {
     }).join(', ');
   }
 
+  /** Connections parked over a protocol update (handoff), by protocol; "none" between updates. */
+  function handoffText(c) {
+    var parked = c && c.parked ? c.parked : {};
+    var names = Object.keys(parked);
+    if (!c || !c.handoff_in_progress || names.length === 0) {
+      return 'none in progress';
+    }
+    return 'in progress: ' + names.map(function (p) {
+      return parked[p] + ' ' + p + ' connection(s) parked';
+    }).join(', ');
+  }
+
   function render() {
     if (!latest) {
       return;
@@ -111,6 +123,7 @@ lws4j.demo('server-info', function (panel, lws) {
       ['Connections', (s.connections ? s.connections.total : 0) + ' (' + Object.keys(byRole).map(function (r) {
         return byRole[r] + ' ' + r;
       }).join(', ') + ')'],
+      ['Handoff', handoffText(s.connections)],
       ['Limits', limitsText(s.limits)],
       ['Reports received', String(reports)]
     ]);

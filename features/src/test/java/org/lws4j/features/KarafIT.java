@@ -38,8 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * restarted: the demo from {@code feature:install lws4j-test-server}; protocol features uninstalled
  * and reinstalled under a live WebSocket of another protocol; the {@code lws:} commands through the
  * Karaf client; vhosts from {@code etc/org.lws4j.vhost-NAME.cfg} added, edited, refused when bad,
- * removed; the metrics feature installed (the demo's /metrics serves, counting) and uninstalled
- * (it answers 503). The demo site's ports (7681, 7682) are fixed by the test-server bundle.
+ * removed; the Jakarta chat example's feature serving its rooms, and uninstalled under a live
+ * WebSocket of another protocol (its own sessions closed with 1001, nothing else); the metrics
+ * feature installed (the demo's /metrics serves, counting) and uninstalled (it answers 503). The
+ * demo site's ports (7681, 7682) are fixed by the test-server bundle.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
@@ -222,6 +224,45 @@ class KarafIT {
 
     @Test
     @Order(5)
+    void jakartaFeatureServesTheChatAndItsGoingDisturbsNobody() throws Exception {
+        install("lws4j-jakarta-chat-example");
+        String[] table = {""};
+        try {
+            Karaf.await("the chat endpoint in lws:jakarta", WAIT, () -> {
+                table[0] = karaf.client("lws:jakarta");
+                return Pattern.compile("/chat/\\{room\\}\\s+serving").matcher(table[0]).find() ? Optional.of(true) : Optional.empty();
+            });
+        } catch (AssertionError e) {
+            fail("lws:jakarta does not show /chat/{room} serving: " + table[0], e);
+        }
+        Ws dumb = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
+        Ws a = Ws.open(http, DEMO + "/chat/karaf", null);
+        Ws b = Ws.open(http, DEMO + "/chat/karaf", null);
+        Ws other = Ws.open(http, DEMO + "/chat/elsewhere", null);
+        a.ws.sendText("hello from karaf", true).get(5, TimeUnit.SECONDS);
+        for (Ws member : List.of(a, b)) {
+            String got = member.messages.poll(10, TimeUnit.SECONDS);
+            assertTrue(got != null && got.contains("\"room\":\"karaf\"") && got.contains("\"text\":\"hello from karaf\""),
+                    "the room's members, the sender too, get the message: " + got);
+        }
+        // the other room's member is sent its own message after: it must be the first it sees
+        other.ws.sendText("only here", true).get(5, TimeUnit.SECONDS);
+        String own = other.messages.poll(10, TimeUnit.SECONDS);
+        assertTrue(own != null && own.contains("\"text\":\"only here\""), "another room hears nothing of karaf's: " + own);
+
+        karaf.client("feature:uninstall lws4j-jakarta-chat-example");
+        for (Ws member : List.of(a, b, other)) {
+            assertEquals(1001, member.closed.get(30, TimeUnit.SECONDS), "the endpoint's going closes its sessions with 1001");
+        }
+        long n = dumb.nextNumber();
+        assertTrue(dumb.nextNumber() > n, "dumb-increment kept counting");
+        assertFalse(dumb.closed.isDone(), "the dumb-increment connection was closed by the chat's going");
+        assertEquals(101, handshakeStatus("lws-echo"), "lws-echo still answers");
+        dumb.ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(6)
     void metricsFeatureCountsAndGoesWithoutDisturbingOthers() throws Exception {
         // the demo mounts metrics:// at /metrics: without the bundle, 503 as for any absent plug-in
         assertEquals(503, get(DEMO + "/metrics").statusCode());
@@ -303,8 +344,11 @@ class KarafIT {
 
         static Ws open(HttpClient http, String url, String protocol) throws Exception {
             Ws l = new Ws();
-            l.ws = http.newWebSocketBuilder().subprotocols(protocol).connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(URI.create(url.replace("http://", "ws://")), l).get(10, TimeUnit.SECONDS);
+            WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (protocol != null) {
+                b.subprotocols(protocol);
+            }
+            l.ws = b.buildAsync(URI.create(url.replace("http://", "ws://")), l).get(10, TimeUnit.SECONDS);
             return l;
         }
 

@@ -155,6 +155,9 @@ class DemoSiteIT {
                 + multipart);
         assertTrue(multipart.contains(post.at("/multipart/size").asInt() + " bytes"), multipart);
 
+        JsonNode chat = s.at("/jakartaChat/log");
+        assertTrue(chat.toString().contains("chromium: hello from the demo page"),
+                "the Jakarta chat broadcast the page's message back to it: " + chat);
         JsonNode big = s.at("/bigPicture/big");
         assertEquals(200, big.get("status").asInt(), big.toString());
         assertEquals("image/png", big.get("type").asText(), big.toString());

@@ -45,8 +45,10 @@ class ShellIT {
                 + " \"interface\": \"127.0.0.1\", \"mounts\": [{\"mountpoint\": \"/\", \"origin\": \"file://" + www
                 + "\", \"default\": \"index.html\"}], \"ws-protocols\": [{\"dumb-increment-protocol\": {}}]}]}");
         shell = rt.console();
-        rt.await("the runtime to listen on " + rt.port, WAIT,
-                () -> rt.logText().contains("listening on /127.0.0.1:" + rt.port) ? Optional.of(true) : Optional.empty());
+        // "accepting" comes once the framework has started every boot bundle (Gogo's command
+        // tracking included): typed earlier, a command can meet "Command not found"
+        rt.await("the runtime to accept on " + rt.port, WAIT,
+                () -> rt.logText().contains("accepting connections on 127.0.0.1:" + rt.port) ? Optional.of(true) : Optional.empty());
     }
 
     @AfterAll
@@ -124,7 +126,8 @@ class ShellIT {
         Files.writeString(cfg, good.replace("port = " + port, "port = eighty"));
         rt.await("the bad value to be logged", WAIT, () -> rt.logText().contains(
                 "deploy/org.lws4j.vhost-shelltest.cfg: port: \"eighty\"") ? Optional.of(true) : Optional.empty());
-        assertTrue(rt.logText().contains("vhost shelltest on port " + port + " keeps its last good configuration"));
+        // the refusal's consequence is logged just after the bad value: wait for it too, do not race it
+        rt.awaitLog("vhost shelltest on port " + port + " keeps its last good configuration", WAIT);
         assertEquals(200, get(port, "/"));
 
         // the end of the shell's input stops the server

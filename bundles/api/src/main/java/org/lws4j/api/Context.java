@@ -49,6 +49,16 @@ public interface Context {
         return java.util.Map.of();
     }
 
+    /**
+     * The connections parked now over an update of their protocol ({@link Handoff}), by protocol
+     * name; empty when no handoff is in progress. For status pages; thread-safe.
+     *
+     * @since 1.1
+     */
+    default java.util.Map<String, Integer> parkedConnections() {
+        return java.util.Map.of();
+    }
+
     /** Asks for WRITEABLE on every connection of {@code protocol} on every vhost. */
     void requestWriteableAll(String protocol);
 

@@ -19,8 +19,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p><b>Threads and order.</b> Going away: {@link #exportSession} on each connection's service
  * thread (the old instance's last call for it), then {@link #exportVhost} on service thread 0,
- * then PROTOCOL_DESTROY. Coming: PROTOCOL_INIT, {@link #importVhost} on thread 0, then
- * {@link #importSession} on each connection's thread, then that connection's queued messages.
+ * then PROTOCOL_DESTROY. Coming: PROTOCOL_INIT, {@link #importVhost} on thread 0 (before any new
+ * connection can reach the new instance), then {@link #importSession} on each connection's thread,
+ * then that connection's queued messages.
  * An exception from any of these counts as a refusal.
  */
 @ConsumerType

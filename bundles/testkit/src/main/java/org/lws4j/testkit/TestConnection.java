@@ -215,6 +215,11 @@ public abstract class TestConnection implements Connection {
         }
     }
 
+    /** The core forgets a protocol's rx flow control when it parks the connection (handoff). */
+    void forgetRxFlowControl() {
+        rxPaused = false;
+    }
+
     /** Drops the binding and the session, without callbacks. */
     void unbind() {
         if (binding != null) {

@@ -67,6 +67,7 @@ public final class TestContext implements Context {
     private int reported;
     private String serverString = "lws4j";
     private final Map<String, Long> limits = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, Integer> parked = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A context whose clock starts at 2024-01-01T00:00:00Z. */
     public TestContext() {
@@ -97,6 +98,22 @@ public final class TestContext implements Context {
     public TestContext limit(String key, long value) {
         limits.put(key, value);
         return this;
+    }
+
+    /** Makes {@link #parkedConnections()} say {@code n} connections of {@code protocol} are parked (0: none). */
+    public TestContext parked(String protocol, int n) {
+        if (n > 0) {
+            parked.put(protocol, n);
+        } else {
+            parked.remove(protocol);
+        }
+        return this;
+    }
+
+    /** What {@link #parked} set, by protocol name: the kit's handoffs are instant. */
+    @Override
+    public Map<String, Integer> parkedConnections() {
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(parked));
     }
 
     /** Sets what {@link #serverString()} answers. */

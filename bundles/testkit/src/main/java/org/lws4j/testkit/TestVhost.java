@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.lws4j.api.Handoff;
+import org.lws4j.api.HandoffState;
 import org.lws4j.api.Mount;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
@@ -88,6 +90,79 @@ public final class TestVhost implements Vhost {
         }
         retire(b);
         return this;
+    }
+
+    /**
+     * Updates the protocol bound under {@code name} to {@code next} as the core does when the old
+     * one opts in to handoff ({@link Handoff}), instantly (nothing arrives while the connections
+     * are parked): each WebSocket's session is exported ({@code exportSession}; null or an
+     * exception ends that connection as {@link #unbind} does), then the binding's
+     * ({@code exportVhost}), then the old binding's PROTOCOL_DESTROY; then {@code next}'s
+     * PROTOCOL_INIT, {@code importVhost}, and for each kept connection a new session and
+     * {@code importSession}, the old version's rx flow control forgotten first (as the core does:
+     * the new version stops reading again if it needs to), then what the peer sent meanwhile. A
+     * {@code next} that does not opt in or refuses a state (false or an exception) has the refused
+     * connections closed with 1001, with no callback.
+     *
+     * @return the new binding
+     */
+    public TestBinding handOff(String name, Protocol next) {
+        ctx.checkOwner();
+        TestBinding old = bound.get(name);
+        if (old == null || !(old.protocol() instanceof Handoff h)) {
+            throw new IllegalStateException("no protocol " + name + " that opts in to handoff bound on vhost " + this.name);
+        }
+        bound.remove(name);
+        Map<TestConnection, HandoffState> kept = new LinkedHashMap<>();
+        for (TestConnection c : old.connections()) {
+            HandoffState[] st = new HandoffState[1];
+            ctx.turn(() -> st[0] = refusing(() -> h.exportSession(c)));
+            if (st[0] == null || !(c instanceof TestWebSocket)) {
+                ctx.turn(c::unbound);
+            } else {
+                c.unbind();
+                kept.put(c, st[0]);
+            }
+        }
+        HandoffState[] vs = new HandoffState[1];
+        ctx.turn(() -> vs[0] = refusing(() -> h.exportVhost(old)));
+        old.end();
+        ctx.turn(() -> old.callVhost(Reason.PROTOCOL_DESTROY, null));
+        TestBinding b = bind(name, next, offered.getOrDefault(name, Map.of()));
+        Handoff hn = next instanceof Handoff n ? n : null;
+        Boolean[] ok = {hn != null};
+        if (hn != null) {
+            ctx.turn(() -> ok[0] = refusing(() -> hn.importVhost(b, vs[0])));
+        }
+        for (Map.Entry<TestConnection, HandoffState> e : kept.entrySet()) {
+            TestConnection c = e.getKey();
+            ctx.turn(() -> {
+                if (Boolean.TRUE.equals(ok[0])) {
+                    c.forgetRxFlowControl();
+                    c.bind(b);
+                    if (Boolean.TRUE.equals(refusing(() -> hn.importSession(c, e.getValue())))) {
+                        if (!c.isRxPaused()) {
+                            c.rxFlowControl(true); // what came meanwhile goes to the new version
+                        }
+                        return;
+                    }
+                    c.unbind();
+                }
+                c.unbound(); // unbound already: no CLOSED, the peer gets 1001
+            });
+        }
+        ctx.log().notice("vhost %s: protocol %s handed over %d connection(s)", this.name, name, kept.size());
+        return b;
+    }
+
+    /** What {@code f} answers; null (a refusal) when it throws, logged. */
+    private <T> T refusing(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (RuntimeException | LinkageError e) {
+            ctx.log().err("vhost %s: handoff step failed: %s", name, e);
+            return null;
+        }
     }
 
     private void retire(TestBinding b) {

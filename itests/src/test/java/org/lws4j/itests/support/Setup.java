@@ -112,7 +112,9 @@ public final class Setup {
      */
     static String config(int port, Path www, boolean webSockets) {
         return "{\n"
-                + "  \"global\": { \"count-threads\": \"2\" },\n"
+                // handoff off: these tests hold the plain hot-plug contract (1001 on an update);
+                // updates that keep their connections are runtime's HandoffIT
+                + "  \"global\": { \"count-threads\": \"2\", \"handoff-grace-ms\": \"0\" },\n"
                 + "  \"vhosts\": [ {\n"
                 + "    \"name\": \"localhost\",\n"
                 + "    \"port\": \"" + port + "\",\n"

@@ -2,8 +2,11 @@ package org.lws4j.api.util;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.lws4j.api.Connection;
+import org.lws4j.api.HandoffState;
 import org.lws4j.api.WriteMode;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -107,6 +110,49 @@ public final class SendQueue {
     /** True while this queue has stopped reading from the peer. */
     public boolean isReadingPaused() {
         return paused;
+    }
+
+    /**
+     * What waits, as plain data for a live update ({@link org.lws4j.api.Handoff}): each piece with
+     * its mode and fin, and whether this queue has stopped reading. Leaves the queue as it was.
+     */
+    public HandoffState exportState() {
+        List<HandoffState> pieces = new ArrayList<>();
+        for (Item it : items) {
+            byte[] b = new byte[it.data().remaining()];
+            it.data().duplicate().get(b);
+            pieces.add(HandoffState.of("send-queue-piece/1").put("data", b).put("mode", it.mode().name())
+                    .put("fin", it.fin()));
+        }
+        return HandoffState.of("send-queue/1").put("pieces", pieces).put("paused", paused);
+    }
+
+    /**
+     * Takes over what {@link #exportState} of the previous version's queue exported, on the new
+     * version's (empty) queue of the same connection: the pieces are queued in order, WRITEABLE is
+     * asked for, and a queue that had stopped reading stops it again (the core reads while a
+     * connection is parked) until the low-water mark, as before.
+     *
+     * @throws IllegalArgumentException when {@code state} is not a send queue's
+     */
+    public void importState(Connection wsi, HandoffState state) {
+        if (!"send-queue/1".equals(state.format())) {
+            throw new IllegalArgumentException("not a send queue's state: " + state.format());
+        }
+        for (Object o : state.getList("pieces")) {
+            HandoffState p = (HandoffState) o;
+            ByteBuffer data = ByteBuffer.wrap(p.getBytes("data"));
+            items.add(new Item(data, WriteMode.valueOf(p.getString("mode")), p.getBoolean("fin", true)));
+            queued += data.remaining();
+        }
+        // the core reads again while a connection is parked: stop it again if the old queue had
+        paused = queued > lowWater && (queued > highWater || state.getBoolean("paused", false));
+        if (paused) {
+            wsi.rxFlowControl(false);
+        }
+        if (!items.isEmpty()) {
+            wsi.requestWriteable();
+        }
     }
 
     /** Drops what waits (the connection is closing); does not touch flow control. */

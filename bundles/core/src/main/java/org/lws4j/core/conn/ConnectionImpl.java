@@ -197,6 +197,14 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
         }
     }
 
+    /** Binds {@code b} with a session made already (a {@link org.lws4j.api.WsRouter}'s answer). */
+    public void bindProtocol(Binding b, Object madeSession) {
+        unbindProtocol();
+        binding = b;
+        b.attach(this);
+        session = madeSession;
+    }
+
     /**
      * What the protocol set on the connection is dropped (its timers, its rx flow control): for a
      * connection parked over an update, whose next instance starts clean.

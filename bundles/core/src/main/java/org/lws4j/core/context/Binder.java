@@ -8,6 +8,7 @@ import org.lws4j.spi.origin.MountOrigin;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.Reason;
 import org.lws4j.api.Result;
+import org.lws4j.api.WsRouter;
 import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.vhost.VhostImpl;
@@ -20,6 +21,8 @@ import org.lws4j.core.ws.WsHandler;
  * the best service of each name it offers: PROTOCOL_INIT on service thread 0 before the binding
  * is visible; on the way out the binding is hidden first, then every connection bound to it
  * ends on its own thread (the role decides how: 1001, 503, ...), then PROTOCOL_DESTROY.
+ * A protocol that is also a {@link WsRouter} is bound on every vhost, offered there or not: it
+ * takes upgrades by path ({@link org.lws4j.core.ws.WsRouting}).
  * Called with the context's change lock held; each step waits (bounded) for the threads.
  */
 final class Binder {
@@ -50,12 +53,6 @@ final class Binder {
     void addProtocol(String name, Protocol p, int ranking, long serviceId) {
         protocols.add(name, p, ranking, serviceId);
         rebind(name);
-        for (VhostImpl v : vhosts) {
-            VhostProtocolImpl b = v.binding(name);
-            if (b != null) {
-                handoffs.resume(v, b);
-            }
-        }
     }
 
     void removeProtocol(String name, Protocol p) {
@@ -64,11 +61,17 @@ final class Binder {
         }
     }
 
-    /** Binds, on a new vhost, every protocol it offers that is registered now. */
+    /** Binds, on a new vhost, every protocol it offers that is registered now, and every router. */
     void bindAll(VhostImpl v) {
         for (String name : v.protocolNames()) {
             Protocol p = protocols.best(name);
             if (p != null) {
+                bind(v, name, p);
+            }
+        }
+        for (String name : protocols.names()) {
+            Protocol p = protocols.best(name);
+            if (p instanceof WsRouter && !v.protocolNames().contains(name)) {
                 bind(v, name, p);
             }
         }
@@ -84,14 +87,15 @@ final class Binder {
     private void rebind(String name) {
         Protocol best = protocols.best(name);
         for (VhostImpl v : vhosts) {
-            if (!v.protocolNames().contains(name)) {
-                continue;
-            }
             VhostProtocolImpl cur = v.binding(name);
-            if (cur != null && cur.protocol() == best) {
+            boolean wanted = v.protocolNames().contains(name) || best instanceof WsRouter;
+            if (!wanted && cur == null) {
                 continue;
             }
-            if (best != null) {
+            if (wanted && cur != null && cur.protocol() == best) {
+                continue;
+            }
+            if (wanted && best != null) {
                 bind(v, name, best);
             }
             if (cur != null) {
@@ -108,8 +112,14 @@ final class Binder {
             log.err("protocol %s refused to bind on vhost %s (PROTOCOL_INIT returned CLOSE)", name, v.name());
             return;
         }
+        // connections parked over an update of the name: the new version takes the vhost's state
+        // before any handshake can reach it, and the connections once it is installed
+        Handoffs.Takeover takeover = handoffs.prepare(v, b);
         v.install(b);
         log.notice("vhost %s: protocol %s bound", v.name(), name);
+        if (takeover != null) {
+            handoffs.complete(takeover, b);
+        }
     }
 
     private void retire(VhostProtocolImpl b, boolean handOff) {

@@ -373,7 +373,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         return binder.handoffs().whenSettled(v, name, then);
     }
 
-    /** Connections parked over protocol updates now, by protocol name. */
+    @Override
     public Map<String, Integer> parkedConnections() {
         return binder.handoffs().parkedNow();
     }

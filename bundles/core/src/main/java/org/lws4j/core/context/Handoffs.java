@@ -40,6 +40,8 @@ final class Handoffs {
         final List<ParkedConn> conns = new CopyOnWriteArrayList<>();
         final List<Runnable> waiters = new CopyOnWriteArrayList<>();
         final AtomicBoolean settled = new AtomicBoolean();
+        /** Set once its waiters have run (after settling: the new binding installed, or given up). */
+        volatile boolean done;
         final long since = System.nanoTime();
         volatile HandoffState vhostState;
         Timer expiry;
@@ -76,6 +78,7 @@ final class Handoffs {
         Handoff h = (Handoff) b.protocol();
         Parked pk = new Parked(b.vhostImpl(), b.name());
         steps.onAll(threads, pt -> {
+            List<ParkedConn> mine = new ArrayList<>();
             for (ConnectionImpl c : b.connectionsOn(pt)) {
                 if (c.isClosed()) {
                     continue;
@@ -83,13 +86,14 @@ final class Handoffs {
                 HandoffState st = c.exportSession(h);
                 if (st != null && c.handler().park()) {
                     c.unbindProtocol();
-                    pk.conns.add(new ParkedConn(c, st));
+                    mine.add(new ParkedConn(c, st));
                     MetricsSink m = pt.metrics();
                     if (m != null) {
                         m.parked(pk.vhost.name(), pk.name);
                     }
                 }
             }
+            pk.conns.addAll(mine); // at once: one copy of the list per thread, not one per connection
         });
         pk.vhostState = steps.on(threads.get(0), () -> {
             try {
@@ -107,20 +111,25 @@ final class Handoffs {
                 pk.vhost.name(), pk.name, pk.conns.size(), graceMillis);
     }
 
+    /** A parked set claimed by a new binding, its vhost state imported or refused (see {@link #prepare}). */
+    record Takeover(Parked parked, boolean accepted) {
+    }
+
     /**
-     * A binding of a name with parked connections on {@code v} was made: they go to it if its
-     * protocol takes them over, else they are closed with 1001.
+     * A binding of a name with parked connections on {@code v} was made (PROTOCOL_INIT done) and
+     * is not installed yet: its protocol imports the vhost's state now, so no handshake can reach
+     * it before its groups and rings are back. Null when nothing of the name is parked there; else
+     * pass the answer to {@link #complete} once the binding is installed.
      */
-    void resume(VhostImpl v, VhostProtocolImpl fresh) {
+    Takeover prepare(VhostImpl v, VhostProtocolImpl fresh) {
         Parked pk = take(v, fresh.name());
         if (pk == null) {
-            return;
+            return null;
         }
         ServiceThread pt0 = threads.get(0);
         pt0.execute(() -> pt0.timers().cancel(pk.expiry));
         if (!(fresh.protocol() instanceof Handoff h)) {
-            abandon(pk, "its new version does not take connections over");
-            return;
+            return new Takeover(pk, false);
         }
         Boolean ok = steps.on(pt0, () -> {
             try {
@@ -130,7 +139,21 @@ final class Handoffs {
                 return false;
             }
         });
-        if (!Boolean.TRUE.equals(ok)) {
+        return new Takeover(pk, Boolean.TRUE.equals(ok));
+    }
+
+    /**
+     * The binding {@code fresh}, installed now, takes the parked connections if {@link #prepare}
+     * found it willing, each on its own thread; else they are closed with 1001.
+     */
+    void complete(Takeover t, VhostProtocolImpl fresh) {
+        Parked pk = t.parked();
+        VhostImpl v = pk.vhost;
+        if (!(fresh.protocol() instanceof Handoff h)) {
+            abandon(pk, "its new version does not take connections over");
+            return;
+        }
+        if (!t.accepted()) {
             abandon(pk, "its new version refused the state of the old one");
             return;
         }
@@ -153,7 +176,7 @@ final class Handoffs {
         }
         log.notice("vhost %s: protocol %s: its new version took over %d parked connection(s) after %d ms", v.name(),
                 pk.name, pk.conns.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pk.since));
-        pk.waiters.forEach(Runnable::run);
+        finish(pk);
     }
 
     /** The grace period passed (thread 0): nobody took the connections over. */
@@ -172,6 +195,16 @@ final class Handoffs {
                 countHandoff(pc.conn(), pk, false);
             });
         }
+        finish(pk);
+    }
+
+    /** The parked set is over: it leaves the table, and what waited for it runs. */
+    private void finish(Parked pk) {
+        List<Parked> l = byName.get(pk.name);
+        if (l != null) {
+            l.remove(pk);
+        }
+        pk.done = true;
         pk.waiters.forEach(Runnable::run);
     }
 
@@ -188,7 +221,7 @@ final class Handoffs {
         List<Parked> l = byName.get(name);
         if (l != null) {
             for (Parked pk : l) {
-                if (pk.vhost == v) {
+                if (pk.vhost == v && !pk.settled.get()) {
                     return take(pk);
                 }
             }
@@ -196,15 +229,9 @@ final class Handoffs {
         return null;
     }
 
+    /** Claims {@code pk} for whoever settles it (a new binding or the grace timer); it stays listed until {@link #finish}. */
     private Parked take(Parked pk) {
-        if (!pk.settled.compareAndSet(false, true)) {
-            return null;
-        }
-        List<Parked> l = byName.get(pk.name);
-        if (l != null) {
-            l.remove(pk);
-        }
-        return pk;
+        return pk.settled.compareAndSet(false, true) ? pk : null;
     }
 
     /**
@@ -215,7 +242,7 @@ final class Handoffs {
         List<Parked> l = byName.get(name);
         if (l != null) {
             for (Parked pk : l) {
-                if (pk.vhost == v && !pk.settled.get()) {
+                if (pk.vhost == v && !pk.done) {
                     AtomicBoolean once = new AtomicBoolean();
                     Runnable r = () -> {
                         if (once.compareAndSet(false, true)) {
@@ -223,8 +250,8 @@ final class Handoffs {
                         }
                     };
                     pk.waiters.add(r);
-                    if (pk.settled.get()) {
-                        r.run(); // settled meanwhile: whoever gets there first runs it, once
+                    if (pk.done) {
+                        r.run(); // over meanwhile: whoever gets there first runs it, once
                     }
                     return true;
                 }

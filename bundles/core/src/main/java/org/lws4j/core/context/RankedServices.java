@@ -32,6 +32,11 @@ final class RankedServices<T> {
         return removed;
     }
 
+    /** The names that have a service now. */
+    synchronized List<String> names() {
+        return new ArrayList<>(byName.keySet());
+    }
+
     /** The best service of {@code name}, or null. */
     synchronized T best(String name) {
         List<Entry<T>> l = byName.get(name);

@@ -156,7 +156,10 @@ final class RequestRouter {
 
     /** The WebSocket handshake: refuse it with a status, or answer 101 and hand over to the ws role. */
     private void upgrade(Exchange ex, VhostImpl vhost) {
-        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host);
+        WsUpgrade.Decision d = WsUpgrade.decide(ex.head, vhost, host, conn);
+        if (d.status() == 503 && !ex.waitingForProtocol && awaitProtocol(ex, vhost)) {
+            return;
+        }
         if (!d.accepted()) {
             countRefusedHandshake();
             conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, d.status(), d.message());
@@ -172,7 +175,11 @@ final class RequestRouter {
             h.respondNow(r, ResponseFraming.errorPage(d.status(), d.message()));
             return;
         }
-        conn.bindProtocol(d.binding());
+        if (d.routed()) {
+            conn.bindProtocol(d.binding(), d.session());
+        } else {
+            conn.bindProtocol(d.binding());
+        }
         if (conn.call(Reason.FILTER_PROTOCOL_CONNECTION, null) == Result.CLOSE) {
             countRefusedHandshake();
             conn.unbindProtocol();
@@ -194,6 +201,30 @@ final class RequestRouter {
         if (m != null) {
             m.connectionRefused(conn.metricsVhost(), org.lws4j.spi.metrics.Refusal.WS_HANDSHAKE);
         }
+    }
+
+    /**
+     * A handshake for a protocol parked over an update (handoff) waits for its next version,
+     * reading paused, instead of a 503; then it is decided again (once). False when none of the
+     * names it could get is parked.
+     */
+    private boolean awaitProtocol(Exchange ex, VhostImpl vhost) {
+        for (String name : WsUpgrade.unboundOffered(ex.head, vhost)) {
+            ex.waitingForProtocol = true;
+            if (host.whenProtocolBack(vhost, name, () -> conn.execute(() -> {
+                if (h.exchange() == ex && conn.isOpen()) {
+                    upgrade(ex, vhost);
+                    ex.waitingForProtocol = false;
+                    conn.resumeRx();
+                }
+            }))) {
+                conn.holdRx();
+                conn.log(LogLevel.INFO, "%s: WebSocket handshake for %s waits for its next version", conn, name);
+                return true;
+            }
+            ex.waitingForProtocol = false;
+        }
+        return false;
     }
 
     /** A plain vhost that sends everything to its TLS twin (same name): 301 to the https URL. */

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The directory (or container file, e.g. a zip) behind a FILE mount, and the one place that turns
@@ -49,10 +50,17 @@ public final class FileOrigin {
     }
 
     private final Path configured;
+    private final Predicate<Path> readable;
     private volatile Path root;
 
     public FileOrigin(Path directory) {
+        this(directory, Files::isReadable);
+    }
+
+    /** With the operating system's answer to "may this process read it" given (tests running as root). */
+    FileOrigin(Path directory, Predicate<Path> readable) {
         this.configured = directory;
+        this.readable = readable;
     }
 
     public Path directory() {
@@ -123,11 +131,11 @@ public final class FileOrigin {
         return null;
     }
 
-    private static Result regular(Found f) {
+    private Result regular(Found f) {
         if (!f.attrs().isRegularFile()) {
             return new Refused(403, "not a regular file: " + f.file());
         }
-        if (!Files.isReadable(f.file())) {
+        if (!readable.test(f.file())) {
             return new Refused(403, "not readable: " + f.file());
         }
         return f;

@@ -32,6 +32,8 @@ public final class VhostProtocolImpl implements Binding {
     private final List<Set<ConnectionImpl>> perThread;
     private volatile Object data;
     private volatile boolean live = true;
+    /** Its timed callbacks waiting in thread 0's queue; touched on thread 0 only. */
+    private final java.util.Set<Timer> timers = new java.util.HashSet<>();
 
     public VhostProtocolImpl(VhostImpl vhost, String name, Protocol protocol, Map<String, String> pvo, int threads) {
         this.vhost = vhost;
@@ -102,9 +104,20 @@ public final class VhostProtocolImpl implements Binding {
         return live;
     }
 
-    /** Marks the binding ended: timed callbacks and writeable requests stop reaching it. */
+    /**
+     * Marks the binding ended: timed callbacks and writeable requests stop reaching it, and its
+     * timers leave the queue (a timer waiting there would pin the protocol, and with it its
+     * bundle's class loader, until its deadline: an hour's timer, an hour after an update).
+     */
     public void end() {
         live = false;
+        ServiceThread pt = vhost.contextImpl().threads().get(0);
+        pt.execute(() -> {
+            for (Timer t : timers) {
+                pt.timers().cancel(t);
+            }
+            timers.clear();
+        });
     }
 
     /** Called on the connection's thread. */
@@ -157,11 +170,15 @@ public final class VhostProtocolImpl implements Binding {
             if (!live || s.state.get() != ScheduledTask.PENDING) {
                 return;
             }
-            pt.timers().schedule(new Timer(() -> {
+            Timer[] t = new Timer[1];
+            t[0] = new Timer(() -> {
+                timers.remove(t[0]);
                 if (live && s.state.compareAndSet(ScheduledTask.PENDING, ScheduledTask.RAN)) {
                     callVhost(Reason.USER, tag);
                 }
-            }), deadline);
+            });
+            timers.add(t[0]);
+            pt.timers().schedule(t[0], deadline);
         });
         return s;
     }

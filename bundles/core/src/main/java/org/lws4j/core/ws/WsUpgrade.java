@@ -24,20 +24,36 @@ import org.lws4j.core.vhost.VhostProtocolImpl;
  * protocol and computes the accept key. Picking follows lws: the client's names in its order, the
  * first one the vhost offers and has bound now; with no Sec-WebSocket-Protocol, the vhost's
  * default protocol (pvo "default": "1", else its first). A name the vhost offers but has not bound
- * right now gets 503 with Retry-After; names it does not offer at all are refused with 400.
+ * right now gets 503 with Retry-After (unless it is parked over an update: then the handshake
+ * waits for its next version, see {@link #unboundOffered}); names it does not offer at all are
+ * refused with 400.
  */
 public final class WsUpgrade {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    /** What to do with an upgrade request: accept with a binding, or refuse with a status. */
+    /**
+     * What to do with an upgrade request: accept with a binding, or refuse with a status. A
+     * decision a {@link WsRouting router} made carries the session it made, the subprotocol to
+     * answer and extra response headers ({@code routed}).
+     */
     public record Decision(int status, String message, VhostProtocolImpl binding, boolean clientNamedIt, String accept,
-                           List<Agreed> extensions) {
+                           List<Agreed> extensions, boolean routed, String subprotocol, List<String[]> headers,
+                           Object session) {
         public boolean accepted() {
             return status == 101;
         }
 
         static Decision refuse(int status, String message) {
-            return new Decision(status, message, null, false, null, List.of());
+            return new Decision(status, message, null, false, null, List.of(), false, null, List.of(), null);
+        }
+
+        static Decision byName(VhostProtocolImpl b, boolean clientNamedIt, String accept, List<Agreed> extensions) {
+            return new Decision(101, null, b, clientNamedIt, accept, extensions, false, null, List.of(), null);
+        }
+
+        /** The Sec-WebSocket-Protocol answer, or null. */
+        String protocolAnswer() {
+            return routed ? subprotocol : clientNamedIt ? binding.name() : null;
         }
 
         /** The Sec-WebSocket-Extensions answer, or null when none was agreed. */
@@ -66,6 +82,14 @@ public final class WsUpgrade {
     }
 
     public static Decision decide(RequestHead head, VhostImpl vhost, HttpHost host) {
+        return decide(head, vhost, host, null);
+    }
+
+    /**
+     * Decides an upgrade; with {@code conn}, the routers bound on the vhost are asked first
+     * ({@link WsRouting}), then the protocol is chosen by name.
+     */
+    public static Decision decide(RequestHead head, VhostImpl vhost, HttpHost host, org.lws4j.core.conn.ConnectionImpl conn) {
         if (!head.method().equals("GET")) {
             return Decision.refuse(400, "a WebSocket handshake must be a GET");
         }
@@ -87,6 +111,18 @@ public final class WsUpgrade {
         String cl = head.header("content-length");
         if ((cl != null && !cl.trim().equals("0")) || head.header("transfer-encoding") != null) {
             return Decision.refuse(400, "a WebSocket handshake has no body");
+        }
+        List<ExtensionOffer> offers;
+        try {
+            offers = ExtensionOffer.parse(head.headers("sec-websocket-extensions"));
+        } catch (IllegalArgumentException e) {
+            return Decision.refuse(400, "malformed Sec-WebSocket-Extensions: " + e.getMessage());
+        }
+        if (conn != null) {
+            Decision routed = WsRouting.route(conn, head, vhost, host, offers, accept(keys.get(0).trim()));
+            if (routed != null) {
+                return routed;
+            }
         }
         List<String> asked = requested(head);
         VhostProtocolImpl chosen = null;
@@ -116,14 +152,27 @@ public final class WsUpgrade {
                     ? Decision.refuse(503, "protocol " + String.join(", ", asked) + " is not available right now")
                     : Decision.refuse(400, "none of the requested protocols (" + String.join(", ", asked) + ") is offered here");
         }
-        List<ExtensionOffer> offers;
-        try {
-            offers = ExtensionOffer.parse(head.headers("sec-websocket-extensions"));
-        } catch (IllegalArgumentException e) {
-            return Decision.refuse(400, "malformed Sec-WebSocket-Extensions: " + e.getMessage());
-        }
-        return new Decision(101, null, chosen, !asked.isEmpty(), accept(keys.get(0).trim()),
+        return Decision.byName(chosen, !asked.isEmpty(), accept(keys.get(0).trim()),
                 negotiate(offers, host, limits(chosen, host)));
+    }
+
+    /**
+     * The names this handshake could be given that the vhost offers but has not bound right now,
+     * in the order they would be picked (those a 503 was about).
+     */
+    public static List<String> unboundOffered(RequestHead head, VhostImpl vhost) {
+        List<String> asked = requested(head);
+        if (asked.isEmpty()) {
+            String def = defaultProtocol(vhost);
+            asked = def == null ? List.of() : List.of(def);
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : asked) {
+            if (vhost.protocolNames().contains(name) && vhost.binding(name) == null) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** The receive piece size and message limit a connection on {@code b} will have. */
@@ -175,8 +224,12 @@ public final class WsUpgrade {
         StringBuilder b = new StringBuilder(160);
         b.append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
         b.append("Sec-WebSocket-Accept: ").append(d.accept()).append("\r\n");
-        if (d.clientNamedIt()) {
-            b.append("Sec-WebSocket-Protocol: ").append(d.binding().name()).append("\r\n");
+        String protocol = d.protocolAnswer();
+        if (protocol != null) {
+            b.append("Sec-WebSocket-Protocol: ").append(protocol).append("\r\n");
+        }
+        for (String[] h : d.headers()) {
+            b.append(h[0]).append(": ").append(h[1]).append("\r\n");
         }
         if (extensions != null && !extensions.isEmpty()) {
             b.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");

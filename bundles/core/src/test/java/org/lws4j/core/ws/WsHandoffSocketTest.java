@@ -33,7 +33,8 @@ import org.lws4j.spi.metrics.MetricsSink;
  * connections are parked (pings still answered, messages kept); its next version takes each
  * connection's state and the vhost's, and gets what arrived meanwhile in order, a message begun
  * before the update included. Without a next version in time, one that does not opt in, or one
- * that refuses the state: 1001, as without handoff.
+ * that refuses the state: 1001, as without handoff. A handshake for the protocol while it is parked
+ * waits for the next version (101 from it), or gets 503 after the grace period.
  */
 class WsHandoffSocketTest {
     private static final String NAME = "counter";
@@ -267,4 +268,44 @@ class WsHandoffSocketTest {
         }
     }
 
+    @Test
+    void aHandshakeForAParkedProtocolWaitsForTheNextVersion() throws Exception {
+        Counter v1 = new Counter("v1", true);
+        start(60_000, v1);
+        server.ctx.removeProtocol(NAME, v1);
+        java.util.concurrent.CompletableFuture<WsTestClient> late = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return client();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            // routed with no protocol bound: without handoff this would be a 503 now
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.log.stream().noneMatch(l -> l.contains("handshake for " + NAME + " waits"))) {
+                assertTrue(System.nanoTime() < deadline, "the handshake never waited: " + server.log);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the log line waited for
+            }
+            server.ctx.addProtocol(NAME, new Counter("v2", true), 0, 99);
+            WsTestClient c = late.get(10, TimeUnit.SECONDS);
+            try (c) {
+                assertEquals(101, c.status, c.responseHead);
+                sendText(c, "x");
+                assertEquals("v2:1:x", c.readMessage().text(), "served by the next version");
+            }
+        } finally {
+            late.cancel(true);
+        }
+    }
+
+    @Test
+    void aHandshakeForAProtocolThatStaysAwayGets503AfterTheGrace() throws Exception {
+        Counter v1 = new Counter("v1", true);
+        start(200, v1);
+        server.ctx.removeProtocol(NAME, v1);
+        try (WsTestClient c = client()) {
+            assertEquals(503, c.status, c.responseHead);
+        }
+    }
 }

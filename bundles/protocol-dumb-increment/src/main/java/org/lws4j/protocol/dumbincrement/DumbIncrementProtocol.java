@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.lws4j.api.CloseStatus;
 import org.lws4j.api.Connection;
+import org.lws4j.api.Handoff;
+import org.lws4j.api.HandoffState;
 import org.lws4j.api.Protocol;
 import org.lws4j.api.ProtocolAdapter;
 import org.lws4j.api.ProtocolName;
@@ -21,11 +23,16 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>A timed vhost callback every 50 ms asks for WRITEABLE on every connection; each WRITEABLE
  * sends the counter and counts up. Nothing is written anywhere else.
+ *
+ * <p>An update keeps the connections ({@link Handoff}): each counter goes over as
+ * {@value #FORMAT} and goes on where it was; the new version's PROTOCOL_INIT arms its own timer.
  */
 @Component(service = Protocol.class)
 @ProtocolName(DumbIncrementProtocol.NAME)
-public final class DumbIncrementProtocol extends ProtocolAdapter {
+public final class DumbIncrementProtocol extends ProtocolAdapter implements Handoff {
     public static final String NAME = "dumb-increment-protocol";
+    /** What a session is handed over as: its counter. */
+    static final String FORMAT = "dumb-increment/1";
     private static final long PERIOD_MS = 50;
     private static final Object TICK = "tick";
 
@@ -79,5 +86,21 @@ public final class DumbIncrementProtocol extends ProtocolAdapter {
             return Result.CLOSE;
         }
         return Result.CONTINUE;
+    }
+
+    @Override
+    public HandoffState exportSession(Connection wsi) {
+        Session s = wsi.session();
+        return HandoffState.of(FORMAT).put("number", s.number);
+    }
+
+    @Override
+    public boolean importSession(Connection wsi, HandoffState state) {
+        if (!FORMAT.equals(state.format()) || !state.has("number")) {
+            return false;
+        }
+        Session s = wsi.session();
+        s.number = (int) state.getLong("number", 0);
+        return true;
     }
 }

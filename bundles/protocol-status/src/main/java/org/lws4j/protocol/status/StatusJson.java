@@ -134,6 +134,10 @@ final class StatusJson {
         w.writeNumberField("total", conns.size());
         counts(w, "by_role", byRole);
         counts(w, "by_protocol", byProtocol);
+        // parked over an update of their protocol (handoff): a short pause, not in the list above
+        Map<String, Integer> parked = ctx.parkedConnections();
+        w.writeBooleanField("handoff_in_progress", !parked.isEmpty());
+        counts(w, "parked", new TreeMap<>(parked));
         w.writeEndObject();
         w.writeObjectFieldStart("traffic");
         w.writeNumberField("bytes_in", traffic.bytesIn());

@@ -1,6 +1,7 @@
 package org.lws4j.protocol.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -104,5 +105,16 @@ class StatusJsonTest {
         String ua = "q\"\\\n\t\u0000\u007f\u00ff \u20ac \ud83d\ude00 }]";
         JsonNode j = render(List.of(new StatusBoard.Viewer(1, "127.0.0.1", 0, ua)));
         assertEquals(ua, j.at("/conns/0/ua").asText());
+    }
+
+    @Test
+    void aHandoffInProgressShowsWithItsParkedConnections() throws Exception {
+        JsonNode j = render(List.of());
+        assertFalse(j.at("/server/connections/handoff_in_progress").asBoolean());
+        assertEquals(0, j.at("/server/connections/parked").size());
+        ctx.parked("lws-mirror-protocol", 12);
+        j = render(List.of());
+        assertTrue(j.at("/server/connections/handoff_in_progress").asBoolean());
+        assertEquals(12, j.at("/server/connections/parked/lws-mirror-protocol").asInt());
     }
 }
