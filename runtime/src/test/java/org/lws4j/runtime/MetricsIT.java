@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * drives known traffic at an app vhost (HTTP requests with known statuses over one keep-alive
  * connection, WebSocket messages to lws-echo, a refused WebSocket handshake), a TLS vhost (one
  * handshake, one request, plain bytes refused) and swaps the echo bundle (deploy/) under an open
- * connection; then, once Prometheus has a scrape taken after the traffic, PromQL gives exactly
+ * connection, which is parked and taken over by the new version (handoff); then, once Prometheus
+ * has a scrape taken after the traffic, PromQL gives exactly
  * those counts. The metrics are served from a vhost of their own, so the scrapes do not count
  * under the app's vhost; {@code promtool check metrics} accepts the exposition. The demo site is
  * left out: only ports this test picks are used.
@@ -63,6 +64,10 @@ class MetricsIT {
         echoJar = rt.toDeploy("org.lws4j.protocol-echo-", "org.lws4j.protocol-echo.jar");
         Path www = Files.createDirectories(rt.home.resolve("it-www"));
         Files.writeString(www.resolve("index.html"), "<h1>metrics</h1>\n");
+        // the handoff grace well above what FileInstall takes to see the jar back on a loaded machine
+        Files.writeString(rt.home.resolve("conf/lws4j.json"), """
+                { "global": { "count-threads": "1", "server-string": "lws4j", "handoff-grace-ms": "60000" } }
+                """);
         rt.config("metrics-it.json", """
                 {
                   "vhosts": [
@@ -135,16 +140,20 @@ class MetricsIT {
             plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: tls.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             plain.getInputStream().readAllBytes();
         }
-        // the echo bundle swapped: removed (the open connection gets 1001), then back
+        // the echo bundle swapped: removed, the open connection is parked (lws-echo opts in to handoff); back, the
+        // new version takes it over, and it echoes on
         long mark = rt.logSize();
         Path away = Files.move(echoJar, rt.home.resolve("echo.jar.away"));
-        assertEquals(1001, open.read().closeCode());
-        open.close();
-        rt.await("lws-echo to be unbound", DistRun.STEP_TIMEOUT, () -> Optional.of(true)
-                .filter(x -> rt.logText(mark).contains("vhost app.test: protocol lws-echo unbound")));
+        rt.await("the open connection to be parked", DistRun.STEP_TIMEOUT, () -> Optional.of(true)
+                .filter(x -> rt.logText(mark).contains("vhost app.test: protocol lws-echo went away; 1 connection(s) parked")));
         rt.deploy(away, echoJar.getFileName().toString());
-        rt.await("lws-echo to be bound again", DistRun.STEP_TIMEOUT, () -> Optional.of(true)
-                .filter(x -> rt.logText(mark).contains("vhost app.test: protocol lws-echo bound")));
+        rt.await("lws-echo to take the parked connection over", DistRun.STEP_TIMEOUT, () -> Optional.of(true)
+                .filter(x -> rt.logText(mark).contains("vhost app.test: protocol lws-echo: its new version took over 1 parked")));
+        open.send(RawWs.TEXT, false, "after".getBytes(StandardCharsets.UTF_8));
+        assertEquals("after", open.readText());
+        open.send(RawWs.CLOSE, false, new byte[] {0x03, (byte) 0xe8});
+        assertEquals(1000, open.read().closeCode());
+        open.close();
         long trafficDone = System.currentTimeMillis();
 
         prom.awaitScrapeAfter(trafficDone);
@@ -156,10 +165,13 @@ class MetricsIT {
         int responses = GETS_OK + GETS_MISSING + 1 + 2;
         assertCount(responses, "lws4j_http_request_seconds_count{" + a + "}");
         assertCount(responses, "lws4j_http_request_head_seconds_count{" + a + "}");
-        assertCount(WS_MESSAGES, "lws4j_ws_messages_received_total{" + a + ",protocol=\"lws-echo\"}");
-        assertCount(WS_MESSAGES, "lws4j_ws_messages_sent_total{" + a + ",protocol=\"lws-echo\"}");
-        assertCount(1, "lws4j_ws_closes_total{" + a + ",protocol=\"lws-echo\",code=\"1000\",by=\"peer\"}");
-        assertCount(1, "lws4j_ws_closes_total{" + a + ",protocol=\"lws-echo\",code=\"1001\",by=\"server\"}");
+        assertCount(WS_MESSAGES + 1, "lws4j_ws_messages_received_total{" + a + ",protocol=\"lws-echo\"}");
+        assertCount(WS_MESSAGES + 1, "lws4j_ws_messages_sent_total{" + a + ",protocol=\"lws-echo\"}");
+        assertCount(2, "lws4j_ws_closes_total{" + a + ",protocol=\"lws-echo\",code=\"1000\",by=\"peer\"}");
+        assertCount(0, "lws4j_ws_closes_total{" + a + ",by=\"server\"}");
+        assertCount(1, "lws4j_connections_parked_total{" + a + ",protocol=\"lws-echo\"}");
+        assertCount(1, "lws4j_handoffs_total{" + a + ",protocol=\"lws-echo\",outcome=\"resumed\"}");
+        assertCount(0, "lws4j_handoffs_total{outcome=\"closed\"}");
         assertCount(1, "lws4j_connections_refused_total{" + a + ",reason=\"ws_handshake\"}");
         // the keep-alive HTTP connection, two WebSocket connections, the refused handshake
         assertCount(1 + 2 + 1, "lws4j_connections_accepted_total{" + a + "}");
