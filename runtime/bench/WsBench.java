@@ -118,8 +118,9 @@ public final class WsBench {
         loop.stop(t);
         System.out.printf(Locale.ROOT, "mirror  clients=%d  window=%.1fs  msg=%dB  sent=%.0f msg/s  "
                         + "delivered=%.0f msg/s (sum over %d receivers, sender included)  per-receiver=%.0f msg/s  "
-                        + "undelivered-after-drain=%d%n",
-                clients, el, SIZE, (s1 - s0) / el, (d1 - d0) / el, clients, (d1 - d0) / el / clients, missing);
+                        + "undelivered-after-drain=%d  total-delivered=%d%n",
+                clients, el, SIZE, (s1 - s0) / el, (d1 - d0) / el, clients, (d1 - d0) / el / clients, missing,
+                delivered.sum());
     }
 
     /** The one sender: keeps at most INFLIGHT of its own messages unechoed. BenchWs.Loop thread only. */

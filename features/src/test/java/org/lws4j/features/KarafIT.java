@@ -39,7 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and reinstalled under a live WebSocket of another protocol; the {@code lws:} commands through the
  * Karaf client; vhosts from {@code etc/org.lws4j.vhost-NAME.cfg} added, edited, refused when bad,
  * removed; the Jakarta chat example's feature serving its rooms, and uninstalled under a live
- * WebSocket of another protocol (its own sessions closed with 1001, nothing else). The demo site's ports (7681, 7682) are fixed by the test-server bundle.
+ * WebSocket of another protocol (its own sessions closed with 1001, nothing else); the metrics
+ * feature installed (the demo's /metrics serves, counting) and uninstalled (it answers 503). The
+ * demo site's ports (7681, 7682) are fixed by the test-server bundle.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
@@ -99,7 +101,10 @@ class KarafIT {
         });
         String page = awaitGet(DEMO + "/", 200);
         assertTrue(page.contains("<html") || page.contains("<!DOCTYPE"), page);
-        assertEquals(200, get(DEMO + "/dyn").statusCode());
+        // Karaf starts the feature's bundles one by one: the vhost may listen before a protocol is bound
+        awaitGet(DEMO + "/dyn", 200);
+        Karaf.await("dumb-increment-protocol to be bound", WAIT, () -> karaf.log()
+                .contains("vhost localhost: protocol dumb-increment-protocol bound") ? Optional.of(true) : Optional.empty());
 
         counter = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
         long a = counter.nextNumber();
@@ -254,6 +259,30 @@ class KarafIT {
         assertFalse(dumb.closed.isDone(), "the dumb-increment connection was closed by the chat's going");
         assertEquals(101, handshakeStatus("lws-echo"), "lws-echo still answers");
         dumb.ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(6)
+    void metricsFeatureCountsAndGoesWithoutDisturbingOthers() throws Exception {
+        // the demo mounts metrics:// at /metrics: without the bundle, 503 as for any absent plug-in
+        assertEquals(503, get(DEMO + "/metrics").statusCode());
+        Ws other = Ws.open(http, DEMO + "/", "dumb-increment-protocol");
+        install("lws4j-metrics");
+        awaitGet(DEMO + "/metrics", 200);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get(DEMO + "/").statusCode());
+        }
+        String text = new String(get(DEMO + "/metrics").body());
+        assertTrue(Pattern.compile("(?m)^lws4j_http_requests_total\\{[^}]*status=\"2xx\"[^}]*vhost=\"localhost\"\\} [1-9]")
+                .matcher(text).find(), text);
+        assertTrue(text.contains("lws4j_loop_lag_seconds_bucket{"), text);
+
+        String out = karaf.clientOnce(Duration.ofSeconds(120), "feature:uninstall lws4j-metrics");
+        assertFalse(out.contains("Error executing command"), out);
+        awaitGet(DEMO + "/metrics", 503);
+        long a = other.nextNumber();
+        assertTrue(other.nextNumber() > a, "a dumb-increment connection opened before goes on");
+        other.ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

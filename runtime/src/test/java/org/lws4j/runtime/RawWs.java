@@ -60,6 +60,11 @@ final class RawWs implements Closeable {
 
     /** Opens a connection; {@code extensions} is the Sec-WebSocket-Extensions offer, or null for none. */
     static RawWs connect(int port, String extensions) throws IOException {
+        return connect(port, extensions, null);
+    }
+
+    /** Opens a connection asking for subprotocol {@code protocol} (Sec-WebSocket-Protocol), or none when null. */
+    static RawWs connect(int port, String extensions, String protocol) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(DistRun.HOST, port), 5000);
         s.setSoTimeout(30_000);
@@ -67,7 +72,8 @@ final class RawWs implements Closeable {
         new SecureRandom().nextBytes(key);
         String req = "GET / HTTP/1.1\r\nHost: " + DistRun.HOST + ":" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n")
+                + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n") + "\r\n";
         s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
         DataInputStream in = new DataInputStream(s.getInputStream());
         String statusLine = line(in);

@@ -22,6 +22,7 @@ import org.lws4j.core.loop.Endpoint;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.loop.Timer;
 import org.lws4j.core.loop.Wire;
+import org.lws4j.spi.metrics.MetricsSink;
 
 /**
  * A connection: lws's wsi. The byte side is {@link Wire}'s; this adds the meaning: the API a
@@ -45,6 +46,8 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
     private Timer userTimeout;
     private Timer userTimer;
     private boolean onThread;
+    /** The default vhost of the port this came in on: its metrics label until a request picks one. */
+    private String portVhost;
 
     public ConnectionImpl(long id, ServiceThread pt, ConnectionHost host, Endpoint ep) {
         this(id, pt, host, ep, false, null);
@@ -104,11 +107,46 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
     /** A WebSocket data message arrived whole (its final piece was delivered). */
     public void countMessageIn() {
         messagesIn++;
+        MetricsSink m = pt.metrics();
+        if (m != null) {
+            m.wsMessage(metricsVhost(), protocolName(), true);
+        }
     }
 
     /** A WebSocket data message went out whole (its final frame was taken). */
     public void countMessageOut() {
         messagesOut++;
+        MetricsSink m = pt.metrics();
+        if (m != null) {
+            m.wsMessage(metricsVhost(), protocolName(), false);
+        }
+    }
+
+    /** The port's default vhost, the metrics label of a connection no request has routed yet. */
+    public void setPortVhost(String name) {
+        portVhost = name;
+    }
+
+    /** The vhost metrics count this connection's events under: its request's, else its port's default. */
+    public String metricsVhost() {
+        Vhost v = vhost;
+        return v != null ? v.name() : portVhost;
+    }
+
+    @Override
+    protected void moved(long in, long out) {
+        MetricsSink m = pt.metrics();
+        if (m != null) {
+            m.bytes(metricsVhost(), protocolName(), in, out);
+        }
+    }
+
+    @Override
+    protected void writeableAnswered(long nanos) {
+        MetricsSink m = pt.metrics();
+        if (m != null) {
+            m.writeable(metricsVhost(), protocolName(), nanos);
+        }
     }
 
     @Override

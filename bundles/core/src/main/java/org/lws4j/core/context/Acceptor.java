@@ -21,6 +21,9 @@ import org.lws4j.core.loop.Endpoint;
 import org.lws4j.core.loop.PlainEndpoint;
 import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.tls.TlsEndpoint;
+import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.spi.metrics.MetricsSink;
+import org.lws4j.spi.metrics.Refusal;
 
 /**
  * Takes accepted sockets: counts them against the connection limit (from the process's file
@@ -75,6 +78,7 @@ final class Acceptor {
     void accepted(SocketChannel ch, Listener l, boolean stopped) {
         if (open.incrementAndGet() > maxConnections || stopped) {
             open.decrementAndGet();
+            refused(l, Refusal.LIMIT);
             long now = System.nanoTime();
             if (now - lastRefusalLog > ONE_SECOND) {
                 lastRefusalLog = now;
@@ -98,6 +102,7 @@ final class Acceptor {
             ep = endpointFor(ch, l);
         } catch (IOException | RuntimeException e) {
             if (l.isTls()) {
+                refused(l, Refusal.TLS_UNAVAILABLE);
                 long now = System.nanoTime();
                 if (now - lastTlsRefusalLog > ONE_SECOND) {
                     lastTlsRefusalLog = now;
@@ -111,9 +116,18 @@ final class Acceptor {
         }
         long id = ids.incrementAndGet();
         ServiceThread target = pt;
+        String portVhost = portVhost(l);
+        MetricsSink m = pt.metrics();
+        if (m != null) {
+            m.connectionAccepted(portVhost);
+        }
+        if (ep instanceof TlsEndpoint t) {
+            t.countOn(pt, portVhost);
+        }
         Runnable reg = () -> {
             try {
                 ConnectionImpl c = new ConnectionImpl(id, target, ctx, ep);
+                c.setPortVhost(portVhost);
                 c.register(new HttpServerHandler(c, ctx, l.vhosts()));
             } catch (IOException | RuntimeException e) {
                 target.releaseSlot();
@@ -126,6 +140,23 @@ final class Acceptor {
             reg.run();
         } else {
             target.execute(reg);
+        }
+    }
+
+    /** The port's default vhost (its first): what metrics name a connection no request has routed yet. */
+    private static String portVhost(Listener l) {
+        List<VhostImpl> vs = l.vhosts();
+        try {
+            return vs.isEmpty() ? null : vs.get(0).name();
+        } catch (IndexOutOfBoundsException justEmptied) {
+            return null;
+        }
+    }
+
+    private void refused(Listener l, Refusal why) {
+        MetricsSink m = threads.get(0).metrics();
+        if (m != null) {
+            m.connectionRefused(portVhost(l), why);
         }
     }
 

@@ -57,6 +57,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final java.util.Map<Long, ConnectionImpl> live = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
     private final ThreadDeaths deaths;
+    private final MetricsPlug metrics;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
         this.config = config;
@@ -83,6 +84,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.binder = new Binder(vhosts, threads, steps, log, config.handoffGraceMillis());
         this.vhostTable = new VhostTable(this, vhosts, listeners, binder, steps, threads, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
+        this.metrics = new MetricsPlug(this, acceptor, threads, config.maxHttpHeaderPool());
     }
 
     /** The exit status of a process whose service thread died (EX_SOFTWARE). */
@@ -138,6 +140,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         for (ServiceThread pt : threads) {
             pt.stop(5000);
         }
+        metrics.use(null);
         log.notice("lws4j context stopped");
     }
 
@@ -326,6 +329,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     @Override
     public org.lws4j.core.mount.LayeredFileOps fileOpsLayers() {
         return fileOps;
+    }
+
+    // ---- metrics -----------------------------------------------------------------------------
+
+    /**
+     * The metrics service events are reported to from now on ({@code null}: none, the cost of each
+     * event site is then one volatile read); see {@link MetricsPlug}.
+     */
+    public void setMetrics(org.lws4j.spi.metrics.MetricsSink sink) {
+        metrics.use(sink);
     }
 
     // ---- TLS ---------------------------------------------------------------------------------

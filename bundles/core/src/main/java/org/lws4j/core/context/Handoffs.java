@@ -17,6 +17,7 @@ import org.lws4j.core.loop.ServiceThread;
 import org.lws4j.core.loop.Timer;
 import org.lws4j.core.vhost.VhostImpl;
 import org.lws4j.core.vhost.VhostProtocolImpl;
+import org.lws4j.spi.metrics.MetricsSink;
 
 /**
  * Connections kept over a protocol's update ({@link Handoff}): when the last service of a name
@@ -86,6 +87,10 @@ final class Handoffs {
                 if (st != null && c.handler().park()) {
                     c.unbindProtocol();
                     mine.add(new ParkedConn(c, st));
+                    MetricsSink m = pt.metrics();
+                    if (m != null) {
+                        m.parked(pk.vhost.name(), pk.name);
+                    }
                 }
             }
             pk.conns.addAll(mine); // at once: one copy of the list per thread, not one per connection
@@ -162,9 +167,11 @@ final class Handoffs {
                 if (!c.importSession(h, pc.state())) {
                     c.unbindProtocol();
                     c.handler().abandonParked("the new version refused its state");
+                    countHandoff(c, pk, false);
                     return;
                 }
                 c.handler().resumeParked();
+                countHandoff(c, pk, true);
             });
         }
         log.notice("vhost %s: protocol %s: its new version took over %d parked connection(s) after %d ms", v.name(),
@@ -183,7 +190,10 @@ final class Handoffs {
         log.notice("vhost %s: protocol %s: %d parked connection(s) closed: %s", pk.vhost.name(), pk.name,
                 pk.conns.size(), why);
         for (ParkedConn pc : pk.conns) {
-            pc.conn().execute(() -> pc.conn().handler().abandonParked("going away"));
+            pc.conn().execute(() -> {
+                pc.conn().handler().abandonParked("going away");
+                countHandoff(pc.conn(), pk, false);
+            });
         }
         finish(pk);
     }
@@ -196,6 +206,14 @@ final class Handoffs {
         }
         pk.done = true;
         pk.waiters.forEach(Runnable::run);
+    }
+
+    /** A parked connection resumed by the new version, or closed (on its own thread). */
+    private static void countHandoff(ConnectionImpl c, Parked pk, boolean resumed) {
+        MetricsSink m = c.thread().metrics();
+        if (m != null) {
+            m.handoff(pk.vhost.name(), pk.name, resumed);
+        }
     }
 
     /** Settles the parked set of {@code name} on {@code v}; null when there is none or it is settled. */

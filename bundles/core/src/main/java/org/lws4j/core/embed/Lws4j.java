@@ -89,6 +89,7 @@ public final class Lws4j {
         private final Map<String, MountOrigin> origins = new LinkedHashMap<>();
         private TlsProvider tls;
         private Executor executor;
+        private org.lws4j.spi.metrics.MetricsSink metrics;
 
         /** Reads every *.json of {@code dir} and its conf.d/, as the OSGi runtime does. */
         public Builder configDir(Path dir) {
@@ -150,6 +151,12 @@ public final class Lws4j {
             return this;
         }
 
+        /** Where events are counted (the metrics bundle's sink, or one of the application's). */
+        public Builder metrics(org.lws4j.spi.metrics.MetricsSink sink) {
+            this.metrics = sink;
+            return this;
+        }
+
         /**
          * Makes and starts the context.
          *
@@ -188,6 +195,9 @@ public final class Lws4j {
             }
             if (confDir != null) {
                 ctx.setConfigDir(confDir);
+            }
+            if (metrics != null) {
+                ctx.setMetrics(metrics);
             }
             if (executor != null) {
                 ctx.start(executor);

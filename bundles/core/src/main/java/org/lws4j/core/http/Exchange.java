@@ -32,6 +32,10 @@ final class Exchange {
     /** The file being sent, for FILE mounts. */
     FileSender file;
 
+    /** For metrics: when the head's first byte came (0: not timed) and how long the head took. */
+    long startedAt;
+    long headNanos = -1;
+
     Exchange(RequestHead head) {
         this.head = head;
         this.isHead = head.method().equals("HEAD");

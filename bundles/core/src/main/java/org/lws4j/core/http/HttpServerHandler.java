@@ -17,6 +17,7 @@ import org.lws4j.core.log.LogBuild;
 import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.conn.RoleHandler;
 import org.lws4j.core.vhost.VhostImpl;
+import org.lws4j.spi.metrics.MetricsSink;
 
 /**
  * The HTTP/1.1 server role (lws's h1): reads request heads into a pooled header buffer, picks the
@@ -44,6 +45,8 @@ public final class HttpServerHandler extends RoleHandler {
     private boolean resumeWhenDrained;
     private boolean peerEof;
     private boolean completeAfterCallback;
+    /** When the next request head's first byte came, while a metrics service times requests; 0 otherwise. */
+    private long headStartedAt;
 
     public HttpServerHandler(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates) {
         super(conn);
@@ -132,6 +135,9 @@ public final class HttpServerHandler extends RoleHandler {
                 becomeRaw(new byte[0], in); // no HTTP method starts like this
                 return false;
             }
+        }
+        if (headStartedAt == 0 && conn.thread().metrics() != null) {
+            headStartedAt = System.nanoTime();
         }
         RequestHeadParser.Status st = head.feed(in);
         if (st == RequestHeadParser.Status.NEED_MORE && rawFallback() && !head.parser.firstLineCouldBeHttp()) {
@@ -234,6 +240,11 @@ public final class HttpServerHandler extends RoleHandler {
     private void begin(RequestHead head) {
         transactions++;
         ex = new Exchange(head);
+        if (headStartedAt != 0) {
+            ex.startedAt = headStartedAt;
+            ex.headNanos = System.nanoTime() - headStartedAt;
+            headStartedAt = 0;
+        }
         phase = Phase.RESPONDING;
         ex.keepAlive = head.isHttp11()
                 ? !head.headerHasToken("connection", "close")
@@ -345,6 +356,7 @@ public final class HttpServerHandler extends RoleHandler {
 
     void responseDone() {
         ex.responseDone = true;
+        countRequest(ex.status);
         if (ex.file != null) {
             ex.file.close();
             ex.file = null;
@@ -597,7 +609,17 @@ public final class HttpServerHandler extends RoleHandler {
 
     /** The exchange ends here: the connection becomes a WebSocket. */
     void endExchangeForUpgrade() {
+        countRequest(101);
         ex = null;
+    }
+
+    /** The exchange's response is complete: counted and timed, when a metrics service is installed. */
+    private void countRequest(int status) {
+        MetricsSink m = conn.thread().metrics();
+        if (m != null) {
+            m.httpRequest(conn.metricsVhost(), conn.protocolName(), ex.head.method(), status, ex.headNanos,
+                    ex.startedAt == 0 ? -1 : System.nanoTime() - ex.startedAt);
+        }
     }
 
     /** The exchange being served, or null between requests. */

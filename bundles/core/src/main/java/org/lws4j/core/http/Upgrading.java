@@ -53,6 +53,7 @@ public final class Upgrading {
      * {@code headers} are name, value pairs added to the response.
      */
     public void refuse(int status, String message, String... headers) {
+        countRefused();
         conn.log(LogLevel.INFO, "%s: WebSocket handshake refused: %d %s", conn, status, message);
         HttpResponse r = HttpResponse.of(status).contentType("text/html");
         if (status == 503) {
@@ -68,8 +69,16 @@ public final class Upgrading {
 
     /** Refuses with {@code status} (the reason logged, not sent) and closes: a protocol said no. */
     public void refuseAndClose(int status, String why) {
+        countRefused();
         ex.keepAlive = false;
         h.refuse(status, why);
+    }
+
+    private void countRefused() {
+        org.lws4j.spi.metrics.MetricsSink m = conn.thread().metrics();
+        if (m != null) {
+            m.connectionRefused(conn.metricsVhost(), org.lws4j.spi.metrics.Refusal.WS_HANDSHAKE);
+        }
     }
 
     /** The HTTP exchange ends here: the role answers the switch and sets its handler next. */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.lws4j.api.Log;
+import org.lws4j.spi.metrics.MetricsSink;
 
 /**
  * One service thread (lws's "pt"): a Selector, the connections given to it, a task queue other
@@ -45,6 +46,10 @@ public final class ServiceThread implements Runnable {
     /** Output queued by this thread's connections now (owner thread only). */
     private long outputQueued;
     private java.util.function.Consumer<Throwable> onDeath = t -> { };
+    /** Where this thread's events are counted; null when no metrics service is installed. */
+    private volatile MetricsSink metrics;
+    private final Timer lagProbe = new Timer(this::probeLag);
+    private long lagProbeDue;
 
     public ServiceThread(int index, Log log, int headerSize, int headerCount) throws IOException {
         this.index = index;
@@ -157,7 +162,8 @@ public final class ServiceThread implements Runnable {
     }
 
     private int turn(long timeoutMillis) {
-        int handled = runTasks();
+        int tasksRun = runTasks();
+        int ready = 0;
         long toTimer = timers.nanosToNext(System.nanoTime());
         long wait = timeoutMillis;
         if (toTimer >= 0) {
@@ -173,14 +179,49 @@ public final class ServiceThread implements Runnable {
             wakeupPending.set(false);
             // keys may also wait from a selection made outside the turn (flushCancelledKeys)
             if (n > 0 || !selector.selectedKeys().isEmpty()) {
-                handled += dispatchSelected();
+                ready = dispatchSelected();
             }
         } catch (IOException | RuntimeException e) {
             log.err("service thread %d: select failed: %s", index, e);
         }
-        handled += runTasks();
-        handled += timers.runDue(System.nanoTime(), this::runGuarded);
-        return handled;
+        tasksRun += runTasks();
+        MetricsSink m = metrics;
+        if (m != null) {
+            m.loopTurn(index, ready, tasksRun);
+        }
+        return tasksRun + ready + timers.runDue(System.nanoTime(), this::runGuarded);
+    }
+
+    /** The metrics service this thread reports to from now on (null: none). Thread-safe. */
+    public void setMetrics(MetricsSink m) {
+        metrics = m;
+        execute(() -> armLagProbe(System.nanoTime()));
+    }
+
+    /** Where this thread's events are counted, or null: read once per event site. */
+    public MetricsSink metrics() {
+        return metrics;
+    }
+
+    /** lws 5's loop latency monitor: a timer that says how late it fired, while a sink asks for it. */
+    private void armLagProbe(long now) {
+        MetricsSink m = metrics;
+        long period = m == null ? 0 : m.loopProbeNanos();
+        if (period <= 0) {
+            timers.cancel(lagProbe);
+            return;
+        }
+        lagProbeDue = now + period;
+        timers.schedule(lagProbe, lagProbeDue);
+    }
+
+    private void probeLag() {
+        long now = System.nanoTime();
+        MetricsSink m = metrics;
+        if (m != null) {
+            m.loopLag(index, Math.max(0, now - lagProbeDue));
+        }
+        armLagProbe(now);
     }
 
     private int dispatchSelected() {
@@ -309,6 +350,11 @@ public final class ServiceThread implements Runnable {
 
     public Log log() {
         return log;
+    }
+
+    /** Tasks posted and not yet run. Thread-safe (counts the queue: for scrapes, not the loop). */
+    public int tasksQueued() {
+        return tasks.size();
     }
 
     /** Connections on this thread now. Thread-safe. */

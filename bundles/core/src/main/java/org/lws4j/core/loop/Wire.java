@@ -50,6 +50,8 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     private volatile long bytesIn;
     private volatile long bytesOut;
     private Timer roleTimer;
+    /** When WRITEABLE was asked for, while a metrics service times it; 0 otherwise. */
+    private long writeableAskedAt;
 
     protected Wire(ServiceThread pt, Endpoint ep) {
         this.pt = pt;
@@ -215,6 +217,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
                 return;
             }
             bytesIn += n;
+            moved(n, 0);
             buf.flip();
             if (state == State.LINGER || state == State.FLUSHING) {
                 continue; // discarding until the peer's FIN
@@ -322,6 +325,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             if (!out.isEmpty()) {
                 long n = out.flush(ep);
                 bytesOut += n;
+                moved(0, n);
                 pt.outputQueued(-n);
                 if (rxOutputFull) {
                     outputDrained();
@@ -340,6 +344,10 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         }
         if (wantWriteable && state == State.OPEN) {
             wantWriteable = false;
+            if (writeableAskedAt != 0) {
+                writeableAnswered(System.nanoTime() - writeableAskedAt);
+                writeableAskedAt = 0;
+            }
             handler.onWriteable();
         }
         updateInterest();
@@ -358,7 +366,9 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         }
         if (out.isEmpty()) {
             try {
-                bytesOut += ep.write(bufs);
+                long n = ep.write(bufs);
+                bytesOut += n;
+                moved(0, n);
             } catch (IOException e) {
                 writeFailed("write failed: " + e.getMessage());
                 return false;
@@ -410,6 +420,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             return -1;
         }
         bytesOut += n;
+        moved(0, n);
         return n;
     }
 
@@ -500,6 +511,14 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         closed(why);
     }
 
+    /** Bytes just read from ({@code in}) or written to ({@code out}) the socket: for metrics. */
+    protected void moved(long in, long out) {
+    }
+
+    /** A WRITEABLE asked for {@code nanos} ago is being delivered (only while a metrics service is installed). */
+    protected void writeableAnswered(long nanos) {
+    }
+
     /** The socket is closed: the connection's own last steps (timers, callbacks, accounting). */
     protected abstract void closed(String why);
 
@@ -543,6 +562,9 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     /** Asks for the role's onWriteable once the socket can take more. */
     protected void wantWriteable() {
         if (state == State.OPEN) {
+            if (!wantWriteable && writeableAskedAt == 0 && pt.metrics() != null) {
+                writeableAskedAt = System.nanoTime();
+            }
             wantWriteable = true;
             updateInterest();
             if (!ep.selectsWrite()) {

@@ -21,10 +21,11 @@ final class Trackers {
         all.add(new ExtensionTracker(bc, ctx, log));
         all.add(new FileOpsTracker(bc, ctx, log));
         all.add(new OriginTracker(bc, ctx, log));
+        all.add(new MetricsTracker(bc, ctx, log));
         all.add(new TlsTracker(bc, ctx, log));
     }
 
-    /** The TLS provider first, so TLS ports can serve before the rest arrives. */
+    /** The TLS provider first, so TLS ports can serve before the rest arrives; then metrics, to count it all. */
     void open() {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).open();

@@ -15,6 +15,9 @@ import javax.net.ssl.SSLSession;
 
 import org.lws4j.spi.tls.TlsProvider;
 import org.lws4j.core.loop.Endpoint;
+import org.lws4j.core.loop.ServiceThread;
+import org.lws4j.spi.metrics.MetricsSink;
+import org.lws4j.spi.metrics.Refusal;
 
 /**
  * TLS over a socket, driven without blocking inside the service loop: records read from the
@@ -40,6 +43,10 @@ public final class TlsEndpoint implements Endpoint {
     private boolean handshakeDone;
     private boolean eof;
     private String sni;
+    // metrics of a server connection: where they go, its port's default vhost, when it was accepted
+    private ServiceThread countOn;
+    private String portVhost;
+    private long acceptedAt;
 
     public TlsEndpoint(SocketChannel ch, SSLEngine engine, TlsProvider.Server server) {
         this.ch = ch;
@@ -139,6 +146,7 @@ public final class TlsEndpoint implements Endpoint {
                 firstByteChecked = true;
                 int b = netIn.get(0) & 0xff;
                 if (b != TLS_HANDSHAKE_RECORD) {
+                    refused(Refusal.NOT_TLS);
                     throw new NotTlsException(b);
                 }
             }
@@ -148,6 +156,9 @@ public final class TlsEndpoint implements Endpoint {
                 r = engine.unwrap(netIn, appIn);
             } catch (SSLException fatal) {
                 sendAlert();
+                if (!handshakeDone) {
+                    refused(Refusal.TLS_HANDSHAKE);
+                }
                 throw fatal;
             } finally {
                 appIn.flip();
@@ -241,7 +252,7 @@ public final class TlsEndpoint implements Endpoint {
             }
             if (hs == HandshakeStatus.NOT_HANDSHAKING && !handshakeDone && engine.getSession().isValid()
                     && firstByteChecked) {
-                handshakeDone = true;
+                handshakeFinished();
             }
             return flush();
         }
@@ -270,9 +281,35 @@ public final class TlsEndpoint implements Endpoint {
     }
 
     private void noteHandshake(HandshakeStatus hs) {
-        if (hs == HandshakeStatus.FINISHED) {
-            handshakeDone = true;
+        if (hs == HandshakeStatus.FINISHED && !handshakeDone) {
+            handshakeFinished();
         }
+    }
+
+    private void handshakeFinished() {
+        handshakeDone = true;
+        MetricsSink m = countOn == null ? null : countOn.metrics();
+        if (m != null) {
+            String v = tlsVhost();
+            m.tlsHandshake(v != null ? v : portVhost, System.nanoTime() - acceptedAt);
+        }
+    }
+
+    private void refused(Refusal why) {
+        MetricsSink m = countOn == null ? null : countOn.metrics();
+        if (m != null) {
+            m.connectionRefused(portVhost, why);
+        }
+    }
+
+    /**
+     * A server connection accepted now on a port whose default vhost is {@code portVhost}: its
+     * handshake and failures are reported to {@code pt}'s metrics service, if one is installed.
+     */
+    public void countOn(ServiceThread pt, String portVhost) {
+        this.countOn = pt;
+        this.portVhost = portVhost;
+        this.acceptedAt = System.nanoTime();
     }
 
     @Override

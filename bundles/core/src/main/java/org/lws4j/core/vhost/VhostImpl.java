@@ -115,13 +115,26 @@ public final class VhostImpl implements Vhost, VhostMatcher.Named {
 
     /** Makes {@code b} the binding of its name, returning the one it replaces (or null). */
     public VhostProtocolImpl install(VhostProtocolImpl b) {
-        return bound.put(b.name(), b);
+        VhostProtocolImpl old = bound.put(b.name(), b);
+        countBinding(b.name(), true);
+        return old;
     }
 
     /** Removes {@code b} if it is still the binding of its name, and ends it. */
     public boolean uninstall(VhostProtocolImpl b) {
         b.end();
-        return bound.remove(b.name(), b);
+        boolean removed = bound.remove(b.name(), b);
+        if (removed) {
+            countBinding(b.name(), false);
+        }
+        return removed;
+    }
+
+    private void countBinding(String protocol, boolean bound) {
+        org.lws4j.spi.metrics.MetricsSink m = ctx.threads().get(0).metrics();
+        if (m != null) {
+            m.binding(name(), protocol, bound);
+        }
     }
 
     public VhostProtocolImpl binding(String name) {

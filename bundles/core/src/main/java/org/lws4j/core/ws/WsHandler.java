@@ -210,6 +210,7 @@ public final class WsHandler extends RoleHandler {
             conn.closeAfterFlush("close handshake complete");
             return;
         }
+        countClose(code, true);
         if (LogBuild.INFO && conn.host().log().enabled(LogLevel.INFO)) {
             conn.log(LogLevel.INFO, "%s: peer closed with %d", conn, code);
         }
@@ -251,8 +252,17 @@ public final class WsHandler extends RoleHandler {
     }
 
     private void sendClose(int code, String reason) {
+        countClose(CloseStatus.isSendable(code) ? code : CloseStatus.NO_STATUS, false);
         state = State.CLOSE_SENT;
         sendFrame(FrameHeader.OP_CLOSE, true, FrameWriter.closePayload(code, reason));
+    }
+
+    /** A close handshake begins: counted by code and side, when a metrics service is installed. */
+    private void countClose(int code, boolean byPeer) {
+        org.lws4j.spi.metrics.MetricsSink m = conn.thread().metrics();
+        if (m != null) {
+            m.wsClose(conn.metricsVhost(), conn.protocolName(), code, byPeer);
+        }
     }
 
     /** The protocol closes: Close frame now (once), then wait a bounded time for the peer's. */
@@ -481,11 +491,11 @@ public final class WsHandler extends RoleHandler {
     /** The protocol or the server goes: CLOSED to the protocol now, 1001 to the peer. */
     private void goAway(String reason) {
         deliverClosed();
-        conn.unbindProtocol();
         if (state == State.OPEN) {
-            sendClose(CloseStatus.GOING_AWAY, reason);
+            sendClose(CloseStatus.GOING_AWAY, reason); // before unbinding: its count names the protocol
             conn.setRoleDeadline(CLOSE_WAIT_NANOS);
         }
+        conn.unbindProtocol();
     }
 
     // ---- what the protocol may ask -------------------------------------------------------------

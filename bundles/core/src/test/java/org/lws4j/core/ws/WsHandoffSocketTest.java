@@ -26,6 +26,7 @@ import org.lws4j.api.VhostProtocol;
 import org.lws4j.api.WriteMode;
 import org.lws4j.core.config.ContextConfig;
 import org.lws4j.core.ws.WsTestClient.Frame;
+import org.lws4j.spi.metrics.MetricsSink;
 
 /**
  * A protocol that opts in to handoff keeps its connections over an update: removed, its
@@ -151,10 +152,29 @@ class WsHandoffSocketTest {
         c.write(frame(true, 0, FrameHeader.OP_TEXT, utf8(s)));
     }
 
+    /** Counts what a metrics service hears of parking and handoffs. */
+    static final class HandoffCounts implements MetricsSink {
+        final CountDownLatch parked = new CountDownLatch(1);
+        final CountDownLatch resumed = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public void parked(String vhost, String protocol) {
+            parked.countDown();
+        }
+
+        @Override
+        public void handoff(String vhost, String protocol, boolean resumedByNew) {
+            (resumedByNew ? resumed : closed).countDown();
+        }
+    }
+
     @Test
     void anUpdateKeepsTheConnectionItsCountAndTheMessagesThatCameMeanwhile() throws Exception {
         Counter v1 = new Counter("v1", true);
         start(60_000, v1);
+        HandoffCounts counts = new HandoffCounts();
+        server.ctx.setMetrics(counts);
         try (WsTestClient c = client()) {
             sendText(c, "a");
             assertEquals("v1:1:a", c.readMessage().text());
@@ -178,6 +198,9 @@ class WsHandoffSocketTest {
             sendText(c, "d");
             assertEquals("v2:4:d", c.readMessage().text());
             assertEquals("v1", v2.vhostStateSeen.getString("from"), "the vhost's state went over too");
+            assertTrue(counts.parked.await(5, TimeUnit.SECONDS), "the parked connection counted");
+            assertTrue(counts.resumed.await(5, TimeUnit.SECONDS), "the handoff counted");
+            assertEquals(1, counts.closed.getCount(), "no parked connection closed");
         }
         assertTrue(server.log.stream().anyMatch(l -> l.contains("took over 1 parked connection(s)")), server.log.toString());
     }
@@ -186,6 +209,8 @@ class WsHandoffSocketTest {
     void withoutANextVersionInTimeTheParkedConnectionGets1001() throws Exception {
         Counter v1 = new Counter("v1", true);
         start(200, v1);
+        HandoffCounts counts = new HandoffCounts();
+        server.ctx.setMetrics(counts);
         try (WsTestClient c = client()) {
             sendText(c, "a");
             assertEquals("v1:1:a", c.readMessage().text());
@@ -193,6 +218,8 @@ class WsHandoffSocketTest {
             Frame close = c.readFrame();
             assertEquals(FrameHeader.OP_CLOSE, close.opcode());
             assertEquals(1001, close.code());
+            assertTrue(counts.closed.await(5, TimeUnit.SECONDS), "the parked connection's close counted");
+            assertEquals(0, counts.parked.getCount());
         }
         assertTrue(server.log.stream().anyMatch(l -> l.contains("no new version came within 200 ms")), server.log.toString());
     }
