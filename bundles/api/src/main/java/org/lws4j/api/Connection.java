@@ -61,6 +61,17 @@ public interface Connection {
     boolean isSecure();
 
     /**
+     * The HTTP version the connection's requests, or its WebSocket handshake, came over:
+     * {@code "HTTP/2"} for a stream of an HTTP/2 connection (a WebSocket over HTTP/2, RFC 8441,
+     * included), else {@code "HTTP/1.1"} (raw connections too).
+     *
+     * @since 1.1
+     */
+    default String httpVersion() {
+        return "HTTP/1.1";
+    }
+
+    /**
      * The HTTP request that this connection is serving, or that opened this WebSocket.
      *
      * @throws IllegalStateException on a WebSocket after its ESTABLISHED callback returned (lws

@@ -34,8 +34,9 @@ final class KitRequestHead implements HttpRequest {
         return mount;
     }
 
+    /** HTTP/1.1, or a stream of HTTP/2 (which the core serves with HTTP/1.1's semantics). */
     boolean isHttp11() {
-        return "HTTP/1.1".equals(request.version);
+        return "HTTP/1.1".equals(request.version) || "HTTP/2".equals(request.version);
     }
 
     boolean hasToken(String name, String token) {
@@ -71,7 +72,7 @@ final class KitRequestHead implements HttpRequest {
 
     @Override
     public String version() {
-        return request.version;
+        return "HTTP/2".equals(request.version) ? "HTTP/1.1" : request.version; // as the core's stream exchange says
     }
 
     @Override

@@ -403,6 +403,18 @@ public abstract class TestConnection implements Connection {
         return false;
     }
 
+    /** "HTTP/2" when the request it was opened with says so ({@link TestRequest#version}), else "HTTP/1.1". */
+    @Override
+    public String httpVersion() {
+        TestRequest r = openedWith();
+        return r != null && "HTTP/2".equals(r.version) ? "HTTP/2" : "HTTP/1.1";
+    }
+
+    /** The request this connection was opened with, or null (raw). */
+    TestRequest openedWith() {
+        return null;
+    }
+
     @Override
     public boolean write(ByteBuffer data, org.lws4j.api.WriteMode mode) {
         return write(data, mode, true);

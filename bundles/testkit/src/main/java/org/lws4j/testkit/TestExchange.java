@@ -59,6 +59,11 @@ public final class TestExchange extends TestConnection {
     private final List<Map.Entry<String, String>> responseHeaders = new ArrayList<>();
     private final ByteArrayOutputStream responseBody = new ByteArrayOutputStream();
 
+    @Override
+    TestRequest openedWith() {
+        return request;
+    }
+
     TestExchange(TestVhost vhost, TestRequest request) {
         super(vhost, request.peer);
         this.request = request;

@@ -57,7 +57,10 @@ public final class TestRequest {
         return this;
     }
 
-    /** "HTTP/1.1" (the default) or "HTTP/1.0". */
+    /**
+     * "HTTP/1.1" (the default), "HTTP/1.0", or "HTTP/2": a stream of an HTTP/2 connection (for a
+     * WebSocket, RFC 8441), as {@code Connection.httpVersion()} then says.
+     */
     public TestRequest version(String v) {
         this.version = v;
         return this;

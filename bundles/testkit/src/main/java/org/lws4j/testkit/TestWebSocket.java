@@ -113,6 +113,11 @@ public final class TestWebSocket extends TestConnection {
     private int closeCode = -1;
     private String closeReason;
 
+    @Override
+    TestRequest openedWith() {
+        return request;
+    }
+
     TestWebSocket(TestVhost vhost, TestRequest request) {
         super(vhost, request.peer);
         this.request = request;

@@ -382,6 +382,11 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
         return ep.isSecure();
     }
 
+    @Override
+    public String httpVersion() {
+        return ep.isStream() ? "HTTP/2" : "HTTP/1.1";
+    }
+
 
     @Override
     public HttpRequest request() {

@@ -66,6 +66,11 @@ final class H2StreamEndpoint implements Endpoint, H1ResponseReader.Sink {
     }
 
     @Override
+    public boolean isStream() {
+        return true;
+    }
+
+    @Override
     public int read(ByteBuffer dst) {
         return 0; // input is delivered (Wire.deliver), never read
     }

@@ -85,6 +85,11 @@ public interface Endpoint {
         return true;
     }
 
+    /** True when this endpoint is one stream of a multiplexed connection (HTTP/2), not a socket of its own. */
+    default boolean isStream() {
+        return false;
+    }
+
     /**
      * A virtual connection (see {@link Wire#register}) has taken all the input it held
      * while its reading was paused: its source may send more (an HTTP/2 stream's window).

@@ -103,6 +103,27 @@ class WsOverH2SocketTest {
     }
 
     @Test
+    void aProtocolCanTellItServesOverHttp2() throws Exception {
+        String tag = WsTestClient.newTag();
+        try (H2TestClient c = new H2TestClient(big.port).open(List.of())) {
+            c.send(c.headers(1, false, ":method", "CONNECT", ":protocol", "websocket", ":scheme", "http",
+                    ":path", "/?tag=" + tag, ":authority", "localhost", "sec-websocket-version", "13",
+                    "sec-websocket-protocol", "echo"));
+            assertEquals(200, c.awaitBody(1, 0).status());
+            // the echo shows the connection established (and so registered under its tag)
+            c.send(H2TestClient.data(1, Frames.frame(true, 0, FrameHeader.OP_TEXT, Frames.utf8("v")), false));
+            c.awaitBody(1, Frames.frameUnmasked(true, 0, FrameHeader.OP_TEXT, Frames.utf8("v")).length);
+            assertEquals("HTTP/2", big.protocol("echo").connections.get(tag).httpVersion());
+        }
+        String tag1 = WsTestClient.newTag();
+        try (WsTestClient c1 = big.client(tag1)) {
+            c1.sendText("over HTTP/1.1");
+            c1.readMessage();
+            assertEquals("HTTP/1.1", big.protocol("echo").connections.get(tag1).httpVersion());
+        }
+    }
+
+    @Test
     void anUnknownSubprotocolIsRefusedOnItsStreamOnly() throws IOException {
         try (H2TestClient c = new H2TestClient(big.port).open(List.of())) {
             connect(c, 1, "no-such-protocol");

@@ -28,7 +28,8 @@ final class StatusBoard {
     }
 
     /** One JSON document, numbered so a viewer knows whether it has sent it. */
-    record Snapshot(long version, byte[] json) {
+    /** The JSON as sent to a viewer over HTTP/1.1, and as sent to one over HTTP/2 ({@code wss_over_h2} "1"). */
+    record Snapshot(long version, byte[] json, byte[] jsonOverH2) {
     }
 
     private final Context context;
@@ -88,7 +89,8 @@ final class StatusBoard {
         watching.sort((a, b) -> Long.compare(a.id(), b.id()));
         StatusJson.Traffic traffic = new StatusJson.Traffic(bytesIn, bytesOut, messagesIn, messagesOut);
         String json = StatusJson.render(context, version, hostname, watching, conns, traffic, nowMillis);
-        latest = new Snapshot(++version0, json.getBytes(StandardCharsets.US_ASCII));
+        latest = new Snapshot(++version0, json.getBytes(StandardCharsets.US_ASCII),
+                json.replaceFirst(StatusJson.NOT_OVER_H2, StatusJson.OVER_H2).getBytes(StandardCharsets.US_ASCII));
         return true;
     }
 

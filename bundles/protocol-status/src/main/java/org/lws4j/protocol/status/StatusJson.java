@@ -19,7 +19,7 @@ import org.lws4j.api.Vhost;
 
 /**
  * The JSON {@code lws-status} pushes. It starts with the members libwebsockets' plugin sends, so
- * lws's own test page reads it: {@code version}, {@code wss_over_h2}, {@code hostname},
+ * lws's own test page reads it: {@code version}, {@code wss_over_h2} ("1" for a viewer over HTTP/2), {@code hostname},
  * {@code wsi} (how many watch, as a string) and {@code conns} (the watchers: {@code peer},
  * {@code time} in epoch seconds as a string, {@code ua}). Then what lws4j adds: {@code server}
  * (name, version, start, uptime, threads, the limits in force, vhosts with ports, connection counts, traffic totals)
@@ -32,6 +32,9 @@ import org.lws4j.api.Vhost;
  */
 final class StatusJson {
     static final int MAX_LISTED = 200;
+    /** {@code wss_over_h2} as written, and as a viewer whose WebSocket runs over HTTP/2 gets it (lws's test page shows it). */
+    static final String NOT_OVER_H2 = "\"wss_over_h2\":\"0\"";
+    static final String OVER_H2 = "\"wss_over_h2\":\"1\"";
     private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private StatusJson() {

@@ -45,6 +45,7 @@ public final class StatusProtocol extends ProtocolAdapter {
     static final class Session {
         StatusBoard board;
         long sent = -1;
+        boolean overH2;
     }
 
     @Override
@@ -79,6 +80,7 @@ public final class StatusProtocol extends ProtocolAdapter {
     protected Result onEstablished(Connection wsi, ByteBuffer in) {
         Session s = wsi.session();
         s.board = wsi.protocolBinding().data();
+        s.overH2 = "HTTP/2".equals(wsi.httpVersion());
         String ua = wsi.request().header("User-Agent");
         if (ua == null) {
             ua = "unknown";
@@ -99,7 +101,7 @@ public final class StatusProtocol extends ProtocolAdapter {
             return Result.CONTINUE;
         }
         s.sent = snap.version();
-        return wsi.write(ByteBuffer.wrap(snap.json()), WriteMode.TEXT) ? Result.CONTINUE : Result.CLOSE;
+        return wsi.write(ByteBuffer.wrap(s.overH2 ? snap.jsonOverH2() : snap.json()), WriteMode.TEXT) ? Result.CONTINUE : Result.CLOSE;
     }
 
     @Override

@@ -56,6 +56,17 @@ class StatusProtocolTest {
     }
 
     @Test
+    void wssOverH2SaysWhetherTheViewersOwnWebSocketRunsOverHttp2() throws Exception {
+        TestWebSocket h1 = viewer(null);
+        TestWebSocket h2 = vhost.openWebSocket(TestRequest.get("/").version("HTTP/2").protocols(StatusProtocol.NAME));
+        tick(h1);
+        tick(h2);
+        assertEquals("0", last(h1).get("wss_over_h2").asText(), "lws's test page shows it: HTTP/1.1 here");
+        assertEquals("1", last(h2).get("wss_over_h2").asText(), "a WebSocket over HTTP/2 (RFC 8441)");
+        assertEquals(last(h1).get("server"), last(h2).get("server"), "the rest is the same report");
+    }
+
+    @Test
     void aViewerGetsTheJsonAtTheNextTickAndAgainOnlyOnAChange() throws Exception {
         TestWebSocket other = vhost.openWebSocket(TestRequest.get("/").protocols("other"));
         TestWebSocket v = viewer("kit \"browser\"");
