@@ -241,12 +241,17 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
             child.closeNow("stream start failed: " + e);
             return;
         }
+        if (candidates.isEmpty()) {
+            // the port serves no vhost any more (removed): this stream gets its 503, and GOAWAY
+            // tells the client to take its next request to a new connection (which is refused)
+            h2.goAway(ErrorCode.NO_ERROR, "no vhost on this port any more");
+        }
         ByteBuffer head = ByteBuffer.wrap(requestHead(r, endStream, websocket).getBytes(StandardCharsets.ISO_8859_1));
         // the request's framing tells the HTTP role where it ends: END_STREAM is not an EOF
         child.deliver(head);
-        if (conn.vhostNow() == null && child.vhostNow() != null) {
-            // the socket belongs to the vhost of its first request, as over HTTP/1.1: removing
-            // the vhost or the TLS provider ends it
+        if (child.vhostNow() != null) {
+            // the socket belongs to the vhost of its latest request, as over HTTP/1.1 (an edited
+            // vhost is a new one): removing that vhost or the TLS provider ends it
             conn.setVhost(child.vhostNow());
         }
     }

@@ -2,6 +2,7 @@ package org.lws4j.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.lws4j.core.config.VhostConfig;
 import org.lws4j.core.h2.ErrorCode;
 import org.lws4j.core.h2.Frame;
 import org.lws4j.core.h2.FrameWriter;
@@ -56,6 +59,28 @@ class H2ServerSocketTest {
             assertTrue(s.values().contains(new Setting(Setting.ENABLE_PUSH, 0)), s.toString());
             c.send(FrameWriter.ping(false, 42));
             assertEquals(new Frame.Ping(true, 42), c.awaitControl(Frame.Ping.class));
+        }
+    }
+
+    @Test
+    void anEditedThenRemovedVhostsConnectionGoesAway() throws IOException {
+        try (H2TestClient c = client()) {
+            c.get(1, "/hello.txt");
+            assertEquals(200, c.await(1).status());
+            // an edit swaps a new vhost in behind the same listener; the connection follows it
+            VhostConfig edited = new VhostConfig("edited", server.vhost.config().name(), server.port,
+                    server.vhost.config().iface(), server.vhost.config().keepaliveTimeout(), server.vhost.config().mounts(),
+                    server.vhost.config().wsProtocols(), Map.of("X-Edit", "1"), server.vhost.config().options());
+            assertNull(server.ctx.replaceVhost(server.vhost.config(), edited));
+            c.get(3, "/hello.txt");
+            H2TestClient.Response r = c.await(3);
+            assertEquals("1", r.header("x-edit"), "served by the edited vhost");
+            assertTrue(server.ctx.removeVhost(edited.name(), server.port)); // done on the service thread when it returns
+            c.get(5, "/hello.txt"); // a poller's next request: after the GOAWAY, so not served
+            Frame.GoAway g = c.awaitGoAway();
+            assertNotNull(g, "a GOAWAY before the connection ends, as the vhost goes");
+            assertEquals(ErrorCode.NO_ERROR.code, g.errorCode(), g.toString());
+            assertEquals(3, g.lastStreamId(), "the connection went with the vhost, before stream 5: " + g);
         }
     }
 
