@@ -55,6 +55,9 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
     private long pendingBytes;
     private boolean flushPosted;
     private boolean closing;
+    /** After the final GOAWAY, before the close: the peer has a moment to read it. */
+    private boolean draining;
+    private static final long DRAIN_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     public H2ServerHandler(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates) {
         super(conn);
@@ -367,6 +370,14 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         closing = true;
         closeStreams("HTTP/2 connection closed: " + code);
         flush();
+        if (code == ErrorCode.NO_ERROR) {
+            // drained after our GOAWAY: a request the peer sent before reading it is to be retried
+            // on a new connection, which the GOAWAY tells it; closing at once would meet that
+            // request with an EOF instead. Input is ignored meanwhile (RFC 9113 6.8).
+            draining = true;
+            conn.setRoleDeadline(DRAIN_LINGER_NANOS);
+            return;
+        }
         conn.closeAfterFlush("HTTP/2 " + code + ": " + reason);
     }
 
@@ -383,6 +394,9 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
 
     /** Without streams the connection may idle for the keep-alive time; with some, stalls are checked. */
     private void idleDeadline() {
+        if (draining) {
+            return;
+        }
         VhostImpl v = candidates.isEmpty() ? null : candidates.get(0);
         int secs = streams.isEmpty() && v != null && v.config().keepaliveTimeout() > 0
                 ? v.config().keepaliveTimeout() : host.config().timeoutSecs();
@@ -391,6 +405,10 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
 
     @Override
     public void onRoleTimeout() {
+        if (draining) {
+            conn.closeAfterFlush("HTTP/2 connection drained");
+            return;
+        }
         if (h2.settingsAckOverdue(TimeUnit.SECONDS.toNanos(host.config().timeoutSecs()))) {
             h2.goAway(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS ack");
             flush();
