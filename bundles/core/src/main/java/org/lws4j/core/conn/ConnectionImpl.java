@@ -93,6 +93,19 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
         return l;
     }
 
+    /** The connections on {@code pt} now and the streams multiplexed on them (its thread only). */
+    public static List<ConnectionImpl> withStreamsOn(ServiceThread pt) {
+        List<ConnectionImpl> l = new java.util.ArrayList<>();
+        for (ConnectionImpl c : on(pt)) {
+            l.add(c);
+            RoleHandler h = c.handler();
+            if (h != null) {
+                l.addAll(h.streams());
+            }
+        }
+        return l;
+    }
+
     /** A snapshot for status pages and commands; safe to take from any thread (values may lag). */
     public org.lws4j.api.ConnectionInfo info() {
         Vhost v = vhost;

@@ -102,6 +102,15 @@ public abstract class RoleHandler implements WireHandler {
         conn.closeNow("protocol went away");
     }
 
+    /**
+     * The connections multiplexed on this one (an HTTP/2 socket's streams), which the context's
+     * own lists do not hold: what is done to every connection of a vhost, a protocol or an
+     * extension is done to these too. Service thread only.
+     */
+    public java.util.List<ConnectionImpl> streams() {
+        return java.util.List.of();
+    }
+
     /** The context is stopping: say goodbye if the role has a way to. */
     public void onShutdown() {
         conn.closeNow("context shutting down");

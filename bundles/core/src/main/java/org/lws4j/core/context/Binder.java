@@ -158,7 +158,7 @@ final class Binder {
             return;
         }
         steps.onAll(threads, pt -> {
-            for (ConnectionImpl c : ConnectionImpl.on(pt)) {
+            for (ConnectionImpl c : ConnectionImpl.withStreamsOn(pt)) { // WebSockets over HTTP/2 too
                 if (c.handler() instanceof WsHandler && ((WsHandler) c.handler()).uses(e)) {
                     c.handler().onUnbind();
                 }

@@ -53,6 +53,8 @@ public final class H2Connection {
     private boolean peerConnectProtocol;
     private int goAwayLastId = -1;
     private boolean shutdownPinged;
+    /** The peer answered the PING sent after the first GOAWAY: it knows no new stream will be served. */
+    private boolean peerSawGoAway;
     private boolean closed;
 
     public H2Connection(H2Limits limits, H2Listener listener, Consumer<ByteBuffer> sink, LongSupplier nanoClock) {
@@ -334,6 +336,7 @@ public final class H2Connection {
             sink.accept(FrameWriter.ping(true, p.opaque()));
         } else if (p.opaque() == SHUTDOWN_PING && shutdownPinged) {
             shutdownPinged = false;
+            peerSawGoAway = true;
             finalGoAway(ErrorCode.NO_ERROR, null);
         }
     }
@@ -460,6 +463,25 @@ public final class H2Connection {
     /** Whether this side's SETTINGS has waited longer than {@code timeoutNanos} for its ack. */
     public boolean settingsAckOverdue(long timeoutNanos) {
         return unackedSettings > 0 && clock.getAsLong() - settingsSentAt > timeoutNanos;
+    }
+
+    /** A GOAWAY went out (the first of a graceful shutdown, or the final one). */
+    public boolean isGoingAway() {
+        return goAwayLastId >= 0;
+    }
+
+    /** The first GOAWAY of {@link #shutdown} went out and its PING has not come back yet. */
+    public boolean awaitingShutdownAck() {
+        return shutdownPinged;
+    }
+
+    /**
+     * The final GOAWAY followed the peer's answer to the shutdown PING, so the peer had read the
+     * first GOAWAY and opened nothing after it: every stream it sent was served, and the socket
+     * may close as soon as they are done.
+     */
+    public boolean peerSawGoAway() {
+        return peerSawGoAway;
     }
 
     public boolean isClosed() {

@@ -58,6 +58,14 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
     /** After the final GOAWAY, before the close: the peer has a moment to read it. */
     private boolean draining;
     private static final long DRAIN_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The server or the connection's vhost is going (onShutdown): GOAWAY went out, the streams got
+     * their goodbyes, and the socket closes when they are done or at {@link #SHUTDOWN_GRACE_NANOS}.
+     */
+    private boolean shuttingDown;
+    private static final long SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long the idle close waits for the answer to its shutdown PING before it goes on without. */
+    private static final long SHUTDOWN_ACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     public H2ServerHandler(ConnectionImpl conn, HttpHost host, List<VhostImpl> candidates) {
         super(conn);
@@ -370,10 +378,12 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         closing = true;
         closeStreams("HTTP/2 connection closed: " + code);
         flush();
-        if (code == ErrorCode.NO_ERROR) {
-            // drained after our GOAWAY: a request the peer sent before reading it is to be retried
-            // on a new connection, which the GOAWAY tells it; closing at once would meet that
-            // request with an EOF instead. Input is ignored meanwhile (RFC 9113 6.8).
+        if (code == ErrorCode.NO_ERROR && !h2.peerSawGoAway()) {
+            // drained after a GOAWAY the peer may not have read yet: a request it sent meanwhile
+            // is to be retried on a new connection, which the GOAWAY tells it; closing at once
+            // would meet that request with an EOF instead. Input is ignored meanwhile (RFC 9113
+            // 6.8). After the two-step shutdown (the peer answered the PING that followed the
+            // first GOAWAY) it has sent nothing more to be served, and the socket closes now.
             draining = true;
             conn.setRoleDeadline(DRAIN_LINGER_NANOS);
             return;
@@ -394,7 +404,7 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
 
     /** Without streams the connection may idle for the keep-alive time; with some, stalls are checked. */
     private void idleDeadline() {
-        if (draining) {
+        if (draining || shuttingDown || h2.awaitingShutdownAck()) {
             return;
         }
         VhostImpl v = candidates.isEmpty() ? null : candidates.get(0);
@@ -409,18 +419,32 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
             conn.closeAfterFlush("HTTP/2 connection drained");
             return;
         }
+        if (shuttingDown) {
+            // streams still open at the end of the grace time are cut
+            closing = true;
+            closeStreams("server shutting down: grace time over");
+            flush();
+            conn.closeAfterFlush("server shutting down");
+            return;
+        }
+        if (h2.awaitingShutdownAck()) {
+            // the peer did not answer the PING after the first GOAWAY: send the final one without
+            h2.goAway(ErrorCode.NO_ERROR, "idle");
+            flush();
+            idleDeadline();
+            return;
+        }
         if (h2.settingsAckOverdue(TimeUnit.SECONDS.toNanos(host.config().timeoutSecs()))) {
             h2.goAway(ErrorCode.SETTINGS_TIMEOUT, "no SETTINGS ack");
             flush();
             return;
         }
-        if (streams.isEmpty()) {
-            h2.goAway(ErrorCode.NO_ERROR, "idle");
+        if (streams.isEmpty() && !h2.isGoingAway()) {
+            // idle: the two-step shutdown of RFC 9113 6.8 (GOAWAY 2^31-1 and a PING, then the final
+            // GOAWAY), so that a request the peer sends meanwhile is served, not lost
+            h2.shutdown();
             flush();
-            if (!closing) {
-                closing = true;
-                conn.closeAfterFlush("HTTP/2 connection idle");
-            }
+            conn.setRoleDeadline(SHUTDOWN_ACK_NANOS);
             return;
         }
         h2.resetStalled(STALL_NANOS);
@@ -441,13 +465,40 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         closeStreams(why);
     }
 
+    /**
+     * The server stops, the connection's vhost is removed, or the TLS provider goes: GOAWAY with
+     * the last stream the peer opened (later ones are not served; the peer may retry them
+     * elsewhere), then every open stream ends the way its role ends over HTTP/1.1 (a WebSocket
+     * sends 1001 and waits for the peer's close, a response being written is finished from what is
+     * queued), and the socket closes once they are done (RFC 9113 6.8), or after
+     * {@link #SHUTDOWN_GRACE_NANOS} at the latest.
+     */
     @Override
     public void onShutdown() {
+        if (closing || shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        conn.setRoleDeadline(SHUTDOWN_GRACE_NANOS);
         h2.goAway(ErrorCode.NO_ERROR, "server shutting down");
-        closing = true;
-        closeStreams("server shutting down");
+        for (H2StreamEndpoint ep : new ArrayList<>(streams.values())) {
+            if (ep.child != null && ep.child.isOpen()) {
+                ep.child.handler().onShutdown();
+            }
+        }
         flush();
-        conn.closeAfterFlush("server shutting down");
+    }
+
+    /** The connections of the streams open now (HTTP exchanges and WebSockets over HTTP/2). */
+    @Override
+    public List<ConnectionImpl> streams() {
+        List<ConnectionImpl> l = new ArrayList<>(streams.size());
+        for (H2StreamEndpoint ep : streams.values()) {
+            if (ep.child != null) {
+                l.add(ep.child);
+            }
+        }
+        return l;
     }
 
     /** A stream's connection: the context's, but not counted as a connection of its own. */
@@ -463,7 +514,13 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         }
 
         @Override
+        public void connectionOpened(ConnectionImpl c) {
+            parent.streamOpened(c);
+        }
+
+        @Override
         public void connectionClosed(ConnectionImpl c) {
+            parent.streamClosed(c);
         }
     }
 }

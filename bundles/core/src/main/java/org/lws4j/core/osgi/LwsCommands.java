@@ -190,7 +190,11 @@ public final class LwsCommands {
 
     String protocolsText() {
         Map<String, Integer> connections = new TreeMap<>();
-        for (ConnectionInfo ci : context.connections()) {
+        List<ConnectionInfo> conns = new ArrayList<>(context.connections());
+        if (context instanceof ContextImpl ctx) {
+            conns.addAll(ctx.streams()); // WebSockets and callback requests over HTTP/2
+        }
+        for (ConnectionInfo ci : conns) {
             if (ci.protocol() != null) {
                 connections.merge(ci.protocol(), 1, Integer::sum);
             }
@@ -255,8 +259,14 @@ public final class LwsCommands {
         }
     }
 
-    String connectionsText(String filter) {
+    /** A stream's id is its socket's id shifted past the 31 bits of the HTTP/2 stream id. */
+    private static final long STREAM_ID_MASK = 0x7fffffffL;
+
+    public String connectionsText(String filter) {
         List<ConnectionInfo> all = new ArrayList<>(context.connections());
+        if (context instanceof ContextImpl ctx) {
+            all.addAll(ctx.streams()); // HTTP/2 streams, each under its socket
+        }
         all.removeIf(ci -> filter != null && !filter.equals(ci.vhost()) && !filter.equals(ci.protocol()));
         all.sort(Comparator.comparing((ConnectionInfo ci) -> String.valueOf(ci.vhost()))
                 .thenComparing(ci -> String.valueOf(ci.protocol()))
@@ -266,13 +276,16 @@ public final class LwsCommands {
         t.row("ID", "VHOST", "PROTOCOL", "ROLE", "PEER", "AGE", "IN", "OUT");
         for (ConnectionInfo ci : all) {
             String role = ci.role().name().toLowerCase(Locale.ROOT) + (ci.secure() ? "+tls" : "")
-                    + (ci.client() ? " client" : "");
+                    + (ci.client() ? " client" : "") + (ci.id() > STREAM_ID_MASK
+                    ? " h2 stream " + (ci.id() & STREAM_ID_MASK) + " of " + (ci.id() >>> 31) : "");
             t.row(ci.id(), ci.vhost(), ci.protocol(), role, ci.peer(), TextTable.age(now - ci.createdMillis()),
                     ci.bytesIn(), ci.bytesOut());
         }
         StringBuilder out = new StringBuilder();
         t.appendTo(out);
-        out.append(all.size()).append(all.size() == 1 ? " connection" : " connections")
+        long streams = all.stream().filter(ci -> ci.id() > STREAM_ID_MASK).count();
+        out.append(all.size() - streams).append(all.size() - streams == 1 ? " connection" : " connections")
+                .append(streams == 0 ? "" : " and " + streams + (streams == 1 ? " HTTP/2 stream" : " HTTP/2 streams"))
                 .append(filter == null ? "" : " of " + filter).append('\n');
         return out.toString();
     }

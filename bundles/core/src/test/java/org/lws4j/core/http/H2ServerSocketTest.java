@@ -320,4 +320,52 @@ class H2ServerSocketTest {
             assertEquals("HTTP/1.1 200", r, "no upgrade there");
         }
     }
+
+    @Test
+    void anIdleConnectionEndsInTwoStepsAndServesTheRequestThatCrossedTheFirstGoAway() throws IOException {
+        TestServer idle = TestServer.start(TestServer.defaults(),
+                TestServer.mounts(TestServer.writeSite(java.nio.file.Files.createDirectories(tmp.resolve("idle")))), 1);
+        try (H2TestClient c = new H2TestClient(idle.port).open(List.of())) {
+            c.get(1, "/hello.txt");
+            assertEquals(200, c.await(1).status());
+            // idle for the keep-alive time: GOAWAY 2^31-1 and a PING (RFC 9113 6.8)
+            Frame.GoAway first = c.awaitGoAway();
+            assertNotNull(first, "a GOAWAY before the idle connection ends");
+            assertEquals(Integer.MAX_VALUE, first.lastStreamId(), "the first GOAWAY still takes new streams: " + first);
+            assertEquals(ErrorCode.NO_ERROR.code, first.errorCode());
+            Frame.Ping ping = c.awaitControl(Frame.Ping.class);
+            assertEquals(false, ping.ack());
+            // a request the client sent before it read the GOAWAY, then the answer to the PING
+            c.get(3, "/hello.txt");
+            c.send(FrameWriter.ping(true, ping.opaque()));
+            H2TestClient.Response r = c.await(3);
+            assertEquals(200, r.status(), "the request that crossed the first GOAWAY is served");
+            assertEquals(TestServer.HELLO, r.text());
+            Frame.GoAway last = c.awaitAnotherGoAway();
+            assertNotNull(last, "the final GOAWAY");
+            assertEquals(3, last.lastStreamId(), last.toString());
+            assertTrue(c.awaitEnd(), "the drained connection closes without waiting (the peer answered the PING)");
+        } finally {
+            idle.close();
+        }
+    }
+
+    @Test
+    void anIdlePeerThatNeverAnswersThePingStillGetsTheFinalGoAwayAndTheClose() throws IOException {
+        TestServer idle = TestServer.start(TestServer.defaults(),
+                TestServer.mounts(TestServer.writeSite(java.nio.file.Files.createDirectories(tmp.resolve("idle")))), 1);
+        try (H2TestClient c = new H2TestClient(idle.port).open(List.of())) {
+            c.get(1, "/hello.txt");
+            assertEquals(200, c.await(1).status());
+            assertEquals(Integer.MAX_VALUE, c.awaitGoAway().lastStreamId());
+            c.awaitControl(Frame.Ping.class); // never answered
+            Frame.GoAway last = c.awaitAnotherGoAway();
+            assertNotNull(last, "the final GOAWAY comes anyway");
+            assertEquals(1, last.lastStreamId(), last.toString());
+            assertEquals(ErrorCode.NO_ERROR.code, last.errorCode());
+            assertTrue(c.awaitEnd(), "then the connection closes");
+        } finally {
+            idle.close();
+        }
+    }
 }

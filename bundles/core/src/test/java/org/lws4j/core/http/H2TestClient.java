@@ -143,6 +143,24 @@ public final class H2TestClient implements AutoCloseable {
         return goAway;
     }
 
+    /** Forgets the GOAWAY seen so far and reads frames until the next one; null when the connection closed first. */
+    public Frame.GoAway awaitAnotherGoAway() throws IOException {
+        goAway = null;
+        return awaitGoAway();
+    }
+
+    /** Reads (and handles) frames until the server closes the connection; true when it did before the read timeout. */
+    public boolean awaitEnd() throws IOException {
+        try {
+            while (next() != null) {
+                // frames after the last awaited one are handled (responses, GOAWAY) and kept
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        }
+    }
+
     /** Reads frames until one of {@code type} came on the connection's control stream. */
     public <T extends Frame> T awaitControl(Class<T> type) throws IOException {
         while (true) {
