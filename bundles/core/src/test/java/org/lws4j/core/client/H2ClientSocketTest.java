@@ -112,10 +112,15 @@ class H2ClientSocketTest {
         return ClientConnectInfo.parse(url).httpVersion(ClientConnectInfo.HTTP_2).localProtocol("rec").vhost("localhost");
     }
 
-    static String next() throws InterruptedException {
-        String e = events.poll(10, TimeUnit.SECONDS);
-        assertNotNull(e, "no client event within 10 s");
-        return e;
+    /** The next event of client {@code c} (those of connections from earlier tests are dropped). */
+    static String next(Connection c) throws InterruptedException {
+        while (true) {
+            String e = events.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "no event for client " + c.id() + " within 10 s");
+            if (e.startsWith(c.id() + "|")) {
+                return e.substring(e.indexOf('|') + 1);
+            }
+        }
     }
 
     static String nextServer() throws InterruptedException {
@@ -125,10 +130,10 @@ class H2ClientSocketTest {
     }
 
     /** The body of one HTTP exchange: events up to COMPLETED_CLIENT_HTTP, the body joined. */
-    static byte[] body(List<String> head) throws InterruptedException {
+    static byte[] body(Connection c, List<String> head) throws InterruptedException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (true) {
-            String e = next();
+            String e = next(c);
             if (e.startsWith("READ:")) {
                 b.writeBytes(HexFormat.of().parseHex(e.substring(5)));
             } else if (e.equals("COMPLETED")) {
@@ -142,20 +147,18 @@ class H2ClientSocketTest {
 
     @Test
     void getOverH2c() throws Exception {
-        events.clear();
-        ctx.connect(h2("http://127.0.0.1:" + port + "/hello.txt"));
+        Connection c = ctx.connect(h2("http://127.0.0.1:" + port + "/hello.txt"));
         List<String> head = new ArrayList<>();
-        assertEquals("hello over h2\n", new String(body(head), StandardCharsets.UTF_8));
+        assertEquals("hello over h2\n", new String(body(c, head), StandardCharsets.UTF_8));
         assertEquals(List.of("ESTABLISHED:200:14:HTTP/2"), head);
-        assertEquals("CLOSED_HTTP", next());
+        assertEquals("CLOSED_HTTP", next(c));
     }
 
     @Test
     void aResponseLargerThanBothWindows() throws Exception {
-        events.clear();
-        ctx.connect(h2("http://127.0.0.1:" + port + "/big.bin"));
+        Connection c = ctx.connect(h2("http://127.0.0.1:" + port + "/big.bin"));
         List<String> head = new ArrayList<>();
-        byte[] got = body(head);
+        byte[] got = body(c, head);
         assertEquals(List.of("ESTABLISHED:200:" + big.length + ":HTTP/2"), head);
         assertArrayEquals(big, got, "3 MiB through a 64 KiB stream window and a 1 MiB connection window");
     }
@@ -172,15 +175,14 @@ class H2ClientSocketTest {
 
     private void postAndCheck(byte[] b, String contentLength) throws Exception {
         new Random(b.length).nextBytes(b);
-        events.clear();
         postBody = b;
         ClientConnectInfo i = h2("http://127.0.0.1:" + port + "/post").method("POST");
         if (contentLength != null) {
             i.header("Content-Length", contentLength);
         }
-        ctx.connect(i);
+        Connection c = ctx.connect(i);
         List<String> head = new ArrayList<>();
-        String answer = new String(body(head), StandardCharsets.UTF_8);
+        String answer = new String(body(c, head), StandardCharsets.UTF_8);
         assertEquals("len=" + b.length + " sha256=" + sha256(b), answer);
         assertEquals("ESTABLISHED:200", head.get(0).substring(0, 15));
         assertEquals("POST on HTTP/2", nextServer());
@@ -188,28 +190,27 @@ class H2ClientSocketTest {
 
     @Test
     void severalConnectionsAtOnce() throws Exception {
-        events.clear();
-        int n = 6;
-        for (int i = 0; i < n; i++) {
-            ctx.connect(h2("http://127.0.0.1:" + port + "/hello.txt"));
+        List<Connection> cs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            cs.add(ctx.connect(h2("http://127.0.0.1:" + port + "/hello.txt")));
         }
-        int completed = 0;
-        int established = 0;
-        while (completed < n) {
-            String e = next();
-            if (e.equals("COMPLETED")) {
-                completed++;
-            } else if (e.startsWith("ESTABLISHED:")) {
-                assertEquals("ESTABLISHED:200:14:HTTP/2", e);
-                established++;
+        List<String> all = new ArrayList<>();
+        while (all.size() < 3 * cs.size()) {
+            String e = events.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "no event within 10 s; so far " + all);
+            long id = Long.parseLong(e.substring(0, e.indexOf('|')));
+            if (cs.stream().anyMatch(c -> c.id() == id)) {
+                all.add(e);
             }
         }
-        assertEquals(n, established);
+        for (Connection c : cs) {
+            assertEquals(List.of(c.id() + "|ESTABLISHED:200:14:HTTP/2", c.id() + "|READ:" + hex("hello over h2\n"),
+                    c.id() + "|COMPLETED"), all.stream().filter(e -> e.startsWith(c.id() + "|")).toList());
+        }
     }
 
     @Test
     void webSocketOverH2cEchoes() throws Exception {
-        events.clear();
         server.clear();
         byte[] bin = new byte[100_000];
         new Random(3).nextBytes(bin);
@@ -221,42 +222,39 @@ class H2ClientSocketTest {
         script.add(new Object[] {WriteMode.CONTINUATION, true, "ed".getBytes(StandardCharsets.UTF_8)});
         script.add(new Object[] {WriteMode.PING, true, "are you there".getBytes(StandardCharsets.UTF_8)});
         Connection c = ctx.connect(h2("ws://127.0.0.1:" + port + "/").protocols("wsecho"));
-        assertEquals("CLIENT_ESTABLISHED:HTTP/2", next());
+        assertEquals("CLIENT_ESTABLISHED:HTTP/2", next(c));
         assertEquals("ESTABLISHED on HTTP/2", nextServer(), "the server saw an extended CONNECT");
-        assertEquals("T:11:" + hex("hello h2 ws"), next());
-        assertEquals("B:" + bin.length + ":" + sha256(bin), next());
-        List<String> rest = new ArrayList<>(List.of(next(), next(), next(), next()));
+        assertEquals("T:11:" + hex("hello h2 ws"), next(c));
+        assertEquals("B:" + bin.length + ":" + sha256(bin), next(c));
+        List<String> rest = new ArrayList<>(List.of(next(c), next(c), next(c), next(c)));
         // the pong is answered at once, the echoes wait for WRITEABLE: only their own order counts
         assertTrue(rest.remove("PONG:are you there"), "no pong in " + rest);
         assertEquals(List.of("T:5:" + hex("frag-") + " first", "T:4:" + hex("ment"), "T:2:" + hex("ed") + " final"), rest);
         c.execute(() -> c.close(4001, "done here"));
         assertEquals("PEER_CLOSE:4001:done here", nextServer());
-        assertEquals("CLIENT_CLOSED", next());
+        assertEquals("CLIENT_CLOSED", next(c));
     }
 
     @Test
     void webSocketToAServerWithoutRfc8441FailsClearly() throws Exception {
-        events.clear();
         script.clear();
-        ctx.connect(h2("ws://127.0.0.1:" + noWsPort + "/").protocols("wsecho"));
-        String e = next();
+        Connection c = ctx.connect(h2("ws://127.0.0.1:" + noWsPort + "/").protocols("wsecho"));
+        String e = next(c);
         assertTrue(e.startsWith("CLIENT_CONNECTION_ERROR:") && e.contains("SETTINGS_ENABLE_CONNECT_PROTOCOL"), e);
     }
 
     @Test
     void priorKnowledgeToAPortWithoutH2cFailsClearly() throws Exception {
-        events.clear();
-        ctx.connect(h2("http://127.0.0.1:" + noH2cPort + "/hello.txt"));
-        String e = next();
+        Connection c = ctx.connect(h2("http://127.0.0.1:" + noH2cPort + "/hello.txt"));
+        String e = next(c);
         assertTrue(e.startsWith("CLIENT_CONNECTION_ERROR:") && e.contains("does not speak HTTP/2 with prior knowledge"), e);
     }
 
     @Test
     void http11WhenNotAskedFor() throws Exception {
-        events.clear();
-        ctx.connect(ClientConnectInfo.parse("http://127.0.0.1:" + port + "/hello.txt").localProtocol("rec"));
+        Connection c = ctx.connect(ClientConnectInfo.parse("http://127.0.0.1:" + port + "/hello.txt").localProtocol("rec"));
         List<String> head = new ArrayList<>();
-        assertEquals("hello over h2\n", new String(body(head), StandardCharsets.UTF_8));
+        assertEquals("hello over h2\n", new String(body(c, head), StandardCharsets.UTF_8));
         assertEquals(List.of("ESTABLISHED:200:14:HTTP/1.1"), head);
     }
 
@@ -281,7 +279,7 @@ class H2ClientSocketTest {
             public Result callback(Connection wsi, Reason reason, ByteBuffer in) {
                 switch (reason) {
                     case CLIENT_ESTABLISHED -> {
-                        events.add("CLIENT_ESTABLISHED:" + wsi.httpVersion());
+                        events.add(wsi.id() + "|" + "CLIENT_ESTABLISHED:" + wsi.httpVersion());
                         wsi.requestWriteable();
                     }
                     case CLIENT_WRITEABLE -> {
@@ -313,21 +311,21 @@ class H2ClientSocketTest {
                             throw new IllegalStateException(e);
                         }
                         boolean whole = first && wsi.isFinalFragment();
-                        events.add(what + (whole ? "" : first ? " first" : wsi.isFinalFragment() ? " final" : ""));
+                        events.add(wsi.id() + "|" + what + (whole ? "" : first ? " first" : wsi.isFinalFragment() ? " final" : ""));
                     }
-                    case CLIENT_RECEIVE_PONG -> events.add("PONG:" + StandardCharsets.UTF_8.decode(in));
-                    case CLIENT_CLOSED -> events.add("CLIENT_CLOSED");
-                    case CLIENT_CONNECTION_ERROR -> events.add("CLIENT_CONNECTION_ERROR:" + StandardCharsets.UTF_8.decode(in));
-                    case ESTABLISHED_CLIENT_HTTP -> events.add("ESTABLISHED:" + wsi.responseStatus() + ":"
+                    case CLIENT_RECEIVE_PONG -> events.add(wsi.id() + "|" + "PONG:" + StandardCharsets.UTF_8.decode(in));
+                    case CLIENT_CLOSED -> events.add(wsi.id() + "|" + "CLIENT_CLOSED");
+                    case CLIENT_CONNECTION_ERROR -> events.add(wsi.id() + "|" + "CLIENT_CONNECTION_ERROR:" + StandardCharsets.UTF_8.decode(in));
+                    case ESTABLISHED_CLIENT_HTTP -> events.add(wsi.id() + "|" + "ESTABLISHED:" + wsi.responseStatus() + ":"
                             + wsi.responseHeader("content-length") + ":" + wsi.httpVersion());
                     case RECEIVE_CLIENT_HTTP -> wsi.httpClientRead();
                     case RECEIVE_CLIENT_HTTP_READ -> {
                         byte[] b = new byte[in.remaining()];
                         in.get(b);
-                        events.add("READ:" + HexFormat.of().formatHex(b));
+                        events.add(wsi.id() + "|" + "READ:" + HexFormat.of().formatHex(b));
                     }
-                    case COMPLETED_CLIENT_HTTP -> events.add("COMPLETED");
-                    case CLOSED_CLIENT_HTTP -> events.add("CLOSED_HTTP");
+                    case COMPLETED_CLIENT_HTTP -> events.add(wsi.id() + "|" + "COMPLETED");
+                    case CLOSED_CLIENT_HTTP -> events.add(wsi.id() + "|" + "CLOSED_HTTP");
                     case CLIENT_HTTP_WRITEABLE -> {
                         int[] off = (int[]) ((Object[]) wsi.session())[0];
                         byte[] b = postBody;
