@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SETTINGS_ENABLE_CONNECT_PROTOCOL=1): its test page over h2 (ALPN picked h2: the log says "over
  * HTTP/2"; with {@code --h1} it does not), and with {@code --h2} its dumb-increment-protocol and
  * lws-mirror-protocol as WebSockets over h2 streams (RFC 8441), permessage-deflate offered as
- * usual. The server's bundled key is 1024-bit RSA, below OpenSSL 3's default security level, so
+ * usual (lws 4.1.6 answers its extended CONNECTs without it). The server's bundled key is 1024-bit RSA, below OpenSSL 3's default security level, so
  * it runs with an OpenSSL config at {@code @SECLEVEL=0}; our client takes its self-signed
  * certificate with {@code -k}. A missing server fails, naming the package.
  */
