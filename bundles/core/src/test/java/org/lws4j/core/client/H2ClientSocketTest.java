@@ -175,6 +175,7 @@ class H2ClientSocketTest {
 
     private void postAndCheck(byte[] b, String contentLength) throws Exception {
         new Random(b.length).nextBytes(b);
+        server.clear(); // what other tests' servers heard
         postBody = b;
         ClientConnectInfo i = h2("http://127.0.0.1:" + port + "/post").method("POST");
         if (contentLength != null) {
