@@ -97,8 +97,20 @@ final class H2ClientEndpoint implements Endpoint, H2Listener {
         }
     }
 
+    /**
+     * The client's limits: the server's defaults without RFC 8441 (a server's setting), and a
+     * stream window of 1 MiB, as large as the connection's: one download is the usual load, and
+     * a 64 KiB window would stall it for a WINDOW_UPDATE every 32 KiB.
+     */
+    private static H2Limits limits() {
+        H2Limits d = H2Limits.defaults();
+        return new H2Limits(d.maxConcurrentStreams(), d.connectionWindowSize(), d.connectionWindowSize(), d.maxFrameSize(),
+                d.maxHeaderListSize(), d.maxHeaderBlockSize(), d.headerTableSize(), false, d.resets(), d.controlFrames(),
+                d.emptyFrames());
+    }
+
     private void startH2() {
-        h2 = H2Connection.client(H2Limits.defaults().withConnectProtocol(false), this, frames::add, System::nanoTime);
+        h2 = H2Connection.client(limits(), this, frames::add, System::nanoTime);
         h2.start();
     }
 

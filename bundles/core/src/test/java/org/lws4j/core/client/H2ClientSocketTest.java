@@ -160,7 +160,7 @@ class H2ClientSocketTest {
         List<String> head = new ArrayList<>();
         byte[] got = body(c, head);
         assertEquals(List.of("ESTABLISHED:200:" + big.length + ":HTTP/2"), head);
-        assertArrayEquals(big, got, "3 MiB through a 64 KiB stream window and a 1 MiB connection window");
+        assertArrayEquals(big, got, "3 MiB through the client's 1 MiB stream and connection windows");
     }
 
     @Test
