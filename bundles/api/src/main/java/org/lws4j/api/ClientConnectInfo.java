@@ -180,13 +180,14 @@ public final class ClientConnectInfo {
     }
 
     /**
-     * Which HTTP the connection speaks; null (the default) lets the scheme decide, as lws's
-     * client does with its default ALPN list:
+     * Which HTTP the connection speaks (lws's ALPN list and its clients' {@code --h1}); null, the
+     * default, lets the scheme decide:
      *
      * <ul>
      * <li>null: an https request offers {@code h2} and {@code http/1.1} by ALPN and speaks what
-     *     the server picks; http, ws and wss speak HTTP/1.1 (a WebSocket then never meets a
-     *     server that picks h2 but does not allow WebSockets over it);
+     *     the server picks, as lws's client does with its default ALPN list; http, ws and wss
+     *     speak HTTP/1.1 (a WebSocket then never meets a server that picks h2 but does not allow
+     *     WebSockets over it);
      * <li>{@link #HTTP_2}: over TLS, offer {@code h2} and {@code http/1.1} and speak what the
      *     server picks (a WebSocket over h2 is an RFC 8441 extended CONNECT, and fails with
      *     CLIENT_CONNECTION_ERROR when the server picked h2 without allowing it); over cleartext,
