@@ -20,6 +20,10 @@ import org.osgi.annotation.versioning.ProviderType;
 public final class ClientConnectInfo {
     /** The method of raw socket connections. */
     public static final String RAW = "RAW";
+    /** {@link #httpVersion(String)}: HTTP/1.1 only (lws's ALPN "http/1.1", its {@code --h1}). */
+    public static final String HTTP_1_1 = "HTTP/1.1";
+    /** {@link #httpVersion(String)}: HTTP/2 when the server agrees, with prior knowledge on cleartext. */
+    public static final String HTTP_2 = "HTTP/2";
     /** The default connect timeout: 5 seconds. */
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
@@ -37,6 +41,7 @@ public final class ClientConnectInfo {
     private String vhost;
     private String localProtocol;
     private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private String httpVersion;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     private ClientConnectInfo(String address, int port) {
@@ -174,6 +179,34 @@ public final class ClientConnectInfo {
         return this;
     }
 
+    /**
+     * Which HTTP the connection speaks (lws's ALPN list and its clients' {@code --h1}); null, the
+     * default, lets the scheme decide:
+     *
+     * <ul>
+     * <li>null: an https request offers {@code h2} and {@code http/1.1} by ALPN and speaks what
+     *     the server picks, as lws's client does with its default ALPN list; http, ws and wss
+     *     speak HTTP/1.1 (a WebSocket then never meets a server that picks h2 but does not allow
+     *     WebSockets over it);
+     * <li>{@link #HTTP_2}: over TLS, offer {@code h2} and {@code http/1.1} and speak what the
+     *     server picks (a WebSocket over h2 is an RFC 8441 extended CONNECT, and fails with
+     *     CLIENT_CONNECTION_ERROR when the server picked h2 without allowing it); over cleartext,
+     *     HTTP/2 with prior knowledge (RFC 9113 3.3, h2c);
+     * <li>{@link #HTTP_1_1}: HTTP/1.1 only, ALPN {@code http/1.1}.
+     * </ul>
+     *
+     * {@link Connection#httpVersion()} says which one a connection speaks once it is established.
+     *
+     * @throws IllegalArgumentException for another value
+     */
+    public ClientConnectInfo httpVersion(String version) {
+        if (version != null && !version.equals(HTTP_1_1) && !version.equals(HTTP_2)) {
+            throw new IllegalArgumentException("httpVersion must be null, " + HTTP_1_1 + " or " + HTTP_2 + ", not " + version);
+        }
+        this.httpVersion = version;
+        return this;
+    }
+
     /** An extra request header (HTTP and WebSocket handshakes). */
     public ClientConnectInfo header(String name, String value) {
         if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
@@ -249,6 +282,11 @@ public final class ClientConnectInfo {
 
     public int connectTimeoutMillis() {
         return connectTimeoutMs;
+    }
+
+    /** As set by {@link #httpVersion(String)}: null, {@link #HTTP_1_1} or {@link #HTTP_2}. */
+    public String httpVersion() {
+        return httpVersion;
     }
 
     public Map<String, String> headers() {

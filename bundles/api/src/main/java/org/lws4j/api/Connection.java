@@ -63,7 +63,8 @@ public interface Connection {
     /**
      * The HTTP version the connection's requests, or its WebSocket handshake, came over:
      * {@code "HTTP/2"} for a stream of an HTTP/2 connection (a WebSocket over HTTP/2, RFC 8441,
-     * included), else {@code "HTTP/1.1"} (raw connections too).
+     * included), else {@code "HTTP/1.1"} (raw connections too). On a client connection: the
+     * version it speaks once established ({@link ClientConnectInfo#httpVersion(String)}).
      *
      * @since 1.1
      */

@@ -23,7 +23,8 @@ final class DumbClient extends WsClient {
 
     @Override
     protected Result onClientEstablished(Connection wsi, ByteBuffer in) {
-        wsi.context().log().notice("%s: established%s", NAME, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions());
+        wsi.context().log().notice("%s: established%s%s", NAME, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions(),
+                WsClient.overH2(wsi));
         partial.setLength(0);
         return Result.CONTINUE;
     }

@@ -58,7 +58,8 @@ final class FraggleClient extends WsClient {
     @Override
     protected Result onClientEstablished(Connection wsi, ByteBuffer in) {
         established = true;
-        wsi.context().log().notice("%s: established%s", name, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions());
+        wsi.context().log().notice("%s: established%s%s", name, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions(),
+                WsClient.overH2(wsi));
         wsi.requestWriteable();
         return Result.CONTINUE;
     }

@@ -29,8 +29,8 @@ final class HttpFetch extends ProtocolAdapter {
     @Override
     protected Result onEstablishedClientHttp(Connection wsi, ByteBuffer in) {
         String type = wsi.responseHeader("content-type");
-        wsi.context().log().notice("http: %d from %s%s", wsi.responseStatus(), wsi.peerAddress(),
-                type == null ? "" : " (" + type + ")");
+        wsi.context().log().notice("http: %d from %s%s%s", wsi.responseStatus(), wsi.peerAddress(),
+                type == null ? "" : " (" + type + ")", WsClient.overH2(wsi));
         return Result.CONTINUE;
     }
 

@@ -52,8 +52,8 @@ final class MirrorClient extends WsClient {
     @Override
     protected Result onClientEstablished(Connection wsi, ByteBuffer in) {
         lifetime = 16384 + random.nextInt(65536);
-        wsi.context().log().notice("%s: opened mirror connection with %d lifetime%s", NAME, lifetime,
-                wsi.extensions().isEmpty() ? "" : ", " + wsi.extensions());
+        wsi.context().log().notice("%s: opened mirror connection with %d lifetime%s%s", NAME, lifetime,
+                wsi.extensions().isEmpty() ? "" : ", " + wsi.extensions(), WsClient.overH2(wsi));
         partial.reset();
         due = true;
         wsi.requestWriteable();

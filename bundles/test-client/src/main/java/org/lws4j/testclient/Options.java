@@ -14,14 +14,17 @@ import org.lws4j.api.LogLevel;
  * @param rate {@code --rate}: mirror circles per second; 0 sends as fast as the socket takes them
  * @param deflate false with {@code --no-deflate}: permessage-deflate is not offered
  * @param ca {@code --ca}: a PEM file of CA certificates to trust, or null for the JDK's
+ * @param httpVersion {@code --h2}: HTTP/2 ({@link ClientConnectInfo#HTTP_2}: by ALPN over TLS, also
+ *     for WebSockets (RFC 8441), with prior knowledge on cleartext); {@code --h1}: HTTP/1.1 only;
+ *     null: the client's default (https by ALPN, the rest HTTP/1.1)
  * @param logMask {@code -d}: the log level mask
  * @param help {@code -h}
  */
-record Options(String url, boolean insecure, String protocol, int rate, boolean deflate, String ca, int logMask,
-               boolean help) {
+record Options(String url, boolean insecure, String protocol, int rate, boolean deflate, String ca,
+               String httpVersion, int logMask, boolean help) {
 
     static final String USAGE = String.join("\n",
-            "Usage: lws4j client URL [-k] [--protocol NAME] [--rate N] [--no-deflate] [--ca FILE] [-d MASK]",
+            "Usage: lws4j client URL [-k] [--protocol NAME] [--rate N] [--no-deflate] [--ca FILE] [--h2|--h1] [-d MASK]",
             "",
             "  ws://HOST:PORT/PATH, wss://...   join lws-mirror-protocol and draw circles on it, and show",
             "                                   dumb-increment-protocol counts from a second connection",
@@ -36,6 +39,10 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
             "                   them, as lws's test client does)",
             "  --no-deflate     do not offer permessage-deflate",
             "  --ca FILE        trust the CA certificates in this PEM file instead of the JDK's",
+            "  --h2             HTTP/2: offered by ALPN on https and wss (a WebSocket over h2 is an",
+            "                   RFC 8441 stream), with prior knowledge on http and ws; without it",
+            "                   https offers h2 and http/1.1, the rest speak HTTP/1.1",
+            "  --h1             HTTP/1.1 only (ALPN http/1.1), as lws's --h1",
             "  -d MASK          log level mask (1 ERR, 2 WARN, 4 NOTICE, 8 INFO, 16 DEBUG, 256 CLIENT, ...)",
             "",
             "Ctrl-C stops it; so does the end of input (Ctrl-D) for ws and raw. Exit status: 0, or 1",
@@ -49,6 +56,7 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
         int rate = 20;
         boolean deflate = true;
         String ca = null;
+        String version = null;
         int mask = LogLevel.DEFAULT_MASK;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -69,6 +77,12 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
                     break;
                 case "--ca":
                     ca = value(args, ++i, a);
+                    break;
+                case "--h2":
+                    version = ClientConnectInfo.HTTP_2;
+                    break;
+                case "--h1":
+                    version = ClientConnectInfo.HTTP_1_1;
                     break;
                 case "-d":
                     mask = number(value(args, ++i, a), a);
@@ -97,7 +111,7 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
         if (protocol != null && (protocol.isBlank() || protocol.startsWith("lws4j-client-"))) {
             throw new IllegalArgumentException("--protocol needs a name (not one of the client's own lws4j-client-*)");
         }
-        Options o = new Options(url, insecure, protocol, rate, deflate, ca, mask, help);
+        Options o = new Options(url, insecure, protocol, rate, deflate, ca, version, mask, help);
         if (url != null) {
             o.connectInfo(null); // a bad URL is a usage error, found now
         }
@@ -110,6 +124,9 @@ record Options(String url, boolean insecure, String protocol, int rate, boolean 
         i.allowSelfSigned(insecure).skipHostCheck(insecure).origin(i.address());
         if (ca != null) {
             i.caFile(ca);
+        }
+        if (httpVersion != null && !i.isRaw()) {
+            i.httpVersion(httpVersion);
         }
         if (i.isWebSocket() && wsProtocol != null) {
             i.protocols(wsProtocol);

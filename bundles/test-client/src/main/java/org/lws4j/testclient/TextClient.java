@@ -36,7 +36,8 @@ final class TextClient extends WsClient implements StdinSource.Listener {
     @Override
     protected Result onClientEstablished(Connection wsi, ByteBuffer in) {
         conn = wsi;
-        wsi.context().log().notice("%s: established%s", name, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions());
+        wsi.context().log().notice("%s: established%s%s", name, wsi.extensions().isEmpty() ? "" : " with " + wsi.extensions(),
+                WsClient.overH2(wsi));
         wsi.requestWriteable();
         return Result.CONTINUE;
     }

@@ -66,6 +66,11 @@ abstract class WsClient extends ProtocolAdapter {
         return Result.CONTINUE;
     }
 
+    /** " over HTTP/2" for a connection that runs on an HTTP/2 stream, else nothing (the log's usual lines). */
+    static String overH2(Connection wsi) {
+        return "HTTP/2".equals(wsi.httpVersion()) ? " over HTTP/2" : "";
+    }
+
     /** After CLIENT_CONNECTION_ERROR. */
     void failed(Connection wsi) {
     }

@@ -39,6 +39,8 @@ import org.lws4j.spi.tls.TlsProvider;
  * <li>{@code skip-host-check} ("1"): do not check that the certificate names the host
  *     (LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK);
  * <li>{@code cert}, {@code key}, {@code passphrase}: a client certificate to offer;
+ * <li>{@code alpn}: application protocols to offer, comma-separated, in preference order (the
+ *     core asks for {@code h2,http/1.1} when an HTTP client may speak HTTP/2); none when absent;
  * <li>{@code ssl-cipher-list}, {@code tls13-ciphers}, {@code ecdh-curve}: as for servers;
  *     without a cipher list the provider's defaults (TLS 1.3 and 1.2 only).
  * </ul>
@@ -57,12 +59,15 @@ final class TlsClient implements TlsProvider.Client {
     private final SuiteSelection.Result suites;
     private final String[] groups;
     private final boolean hostCheck;
+    private final String[] alpn;
 
     TlsClient(Map<String, String> o, Provider jsse, PemFiles pem, CipherTable table, java.util.Set<String> supported,
             List<String> defaults, SecureRandom random) throws TlsConfigException {
         this.suites = SuiteSelection.resolve(null, o, table, supported, defaults, false);
         this.groups = NamedGroups.parse(null, o.get(NamedGroups.OPTION));
         this.hostCheck = !ServerSettings.isTrue(o.get(SKIP_HOST_CHECK));
+        String a = o.getOrDefault(ServerSettings.ALPN, "").trim();
+        this.alpn = a.isEmpty() ? new String[0] : a.split("\\s*,\\s*");
         try {
             X509TrustManager trust;
             if (o.get(CA) != null && !o.get(CA).isBlank()) {
@@ -108,6 +113,9 @@ final class TlsClient implements TlsProvider.Client {
         }
         if (hostCheck) {
             p.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (alpn.length > 0) {
+            p.setApplicationProtocols(alpn);
         }
         if (host != null && !isAddressLiteral(host)) {
             try {

@@ -108,8 +108,14 @@ public final class ClientConnector {
             if (tc == null && tlsProblem == null) {
                 tlsProblem = "no TLS provider is installed (the lws4j tls bundle)";
             }
+            if (tc != null && alpn(info).startsWith("h2")) {
+                ep = new H2ClientEndpoint(ep, info, false); // HTTP/2 if the server picks it
+            }
         } else {
             ep = new PlainEndpoint(ch);
+            if (!info.isRaw() && ClientConnectInfo.HTTP_2.equals(info.httpVersion())) {
+                ep = new H2ClientEndpoint(ep, info, true); // h2c with prior knowledge
+            }
         }
         ConnectionImpl c = new ConnectionImpl(id, pt, host, ep, true, InetSocketAddress.createUnresolved(info.address(), info.port()));
         RoleHandler h = info.isWebSocket() ? new WsClientHandshake(c, info, host)
@@ -245,6 +251,20 @@ public final class ClientConnector {
         return s.matches("[0-9.]+") || s.indexOf(':') >= 0;
     }
 
+    /**
+     * What a TLS client offers by ALPN: {@code h2,http/1.1} for HTTP unless HTTP/1.1 is asked for,
+     * and for a WebSocket when HTTP/2 is asked for (RFC 8441); {@code http/1.1} otherwise; nothing
+     * for a raw socket.
+     */
+    static String alpn(ClientConnectInfo info) {
+        if (info.isRaw()) {
+            return "";
+        }
+        String v = info.httpVersion();
+        boolean h2 = v == null ? !info.isWebSocket() : v.equals(ClientConnectInfo.HTTP_2);
+        return h2 ? "h2,http/1.1" : "http/1.1";
+    }
+
     private TlsProvider.Client tlsClient(ClientConnectInfo info) throws TlsConfigException {
         TlsProvider p = host.tlsProvider();
         if (p == null) {
@@ -263,6 +283,9 @@ public final class ClientConnector {
         }
         if (info.skipHostCheck()) {
             o.put("skip-host-check", "1");
+        }
+        if (!alpn(info).isEmpty()) {
+            o.put("alpn", alpn(info));
         }
         TlsProvider.Client c = tlsClients.get(o);
         if (c == null) {

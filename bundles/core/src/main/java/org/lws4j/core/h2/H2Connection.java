@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The server side of one HTTP/2 connection without I/O (RFC 9113): it is fed the peer's bytes
+ * One HTTP/2 connection without I/O (RFC 9113), the server's side or, made by {@link #client},
+ * a client's ({@link ClientStreams}: it opens the streams): it is fed the peer's bytes
  * (or frames already parsed), keeps the streams, their states and windows, the SETTINGS of both
  * sides and the abuse budgets, tells the layer above what happened ({@link H2Listener}) and
  * hands the frames to write to a sink, in order.
@@ -44,6 +45,8 @@ public final class H2Connection {
     private final Budget controlFrames;
     private final Budget emptyFrames;
     private final FlowControl flow;
+    /** The client half, or null on a server connection. */
+    private final ClientStreams client;
 
     private boolean settingsReceived;
     private int unackedSettings;
@@ -57,7 +60,22 @@ public final class H2Connection {
     private boolean peerSawGoAway;
     private boolean closed;
 
+    /** A server connection: it reads the client preface first. */
     public H2Connection(H2Limits limits, H2Listener listener, Consumer<ByteBuffer> sink, LongSupplier nanoClock) {
+        this(limits, listener, sink, nanoClock, false);
+    }
+
+    /**
+     * A client connection: {@link #start} sends the client preface, the peer's first frame must
+     * be its SETTINGS, and streams are opened with {@link #openStream}. Give it limits without
+     * ENABLE_CONNECT_PROTOCOL (a server's setting).
+     */
+    public static H2Connection client(H2Limits limits, H2Listener listener, Consumer<ByteBuffer> sink, LongSupplier nanoClock) {
+        return new H2Connection(limits, listener, sink, nanoClock, true);
+    }
+
+    private H2Connection(H2Limits limits, H2Listener listener, Consumer<ByteBuffer> sink, LongSupplier nanoClock,
+                         boolean clientSide) {
         this.limits = limits;
         this.listener = listener;
         this.sink = sink;
@@ -70,10 +88,17 @@ public final class H2Connection {
         this.controlFrames = new Budget(limits.controlFrames(), nanoClock);
         this.emptyFrames = new Budget(limits.emptyFrames(), nanoClock);
         this.flow = new FlowControl(this);
+        this.client = clientSide ? new ClientStreams(this) : null;
     }
 
-    /** Sends this side's preface: SETTINGS, and a WINDOW_UPDATE opening the connection window. */
+    /**
+     * Sends this side's preface: (a client's magic octets,) SETTINGS, and a WINDOW_UPDATE opening
+     * the connection window.
+     */
     public void start() {
+        if (client != null) {
+            sink.accept(ByteBuffer.wrap(PrefaceReader.PREFACE));
+        }
         sink.accept(FrameWriter.settings(limits.settings()));
         unackedSettings++;
         settingsSentAt = clock.getAsLong();
@@ -89,7 +114,7 @@ public final class H2Connection {
      */
     public void receive(ByteBuffer in) {
         try {
-            if (!closed && !preface.isDone() && !preface.read(in)) {
+            if (!closed && client == null && !preface.isDone() && !preface.read(in)) {
                 return;
             }
             while (!closed) {
@@ -153,9 +178,12 @@ public final class H2Connection {
             flow.onWindowUpdate(w);
         } else if (f instanceof Frame.GoAway g) {
             spend(controlFrames, "GOAWAY");
+            if (client != null) {
+                client.onGoAway(g.lastStreamId());
+            }
             listener.onGoAway(g.lastStreamId(), ErrorCode.of(g.errorCode()), true);
         } else if (f instanceof Frame.PushPromise) {
-            throw H2Exception.connection(ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
+            throw H2Exception.connection(ErrorCode.PROTOCOL_ERROR, client != null ? "PUSH_PROMISE though push is off" : "PUSH_PROMISE from a client");
         } else {
             // PRIORITY (ignored, section 5.3.2) and unknown types (ignored, section 5.5)
             spend(controlFrames, f instanceof Frame.Priority ? "PRIORITY" : "unknown frames");
@@ -195,6 +223,10 @@ public final class H2Connection {
         }
         List<HeaderField> fields = new ArrayList<>();
         boolean fits = decoder.decode(block, fields);
+        if (client != null) {
+            client.onFieldBlock(id, endStream, fields, fits);
+            return;
+        }
         H2Stream s = streams.get(id);
         if (s != null) {
             trailers(s, fields, fits, endStream);
@@ -238,7 +270,7 @@ public final class H2Connection {
         listener.onRequest(id, request, endStream);
     }
 
-    private void trailers(H2Stream s, List<HeaderField> fields, boolean fits, boolean endStream) throws H2Exception {
+    void trailers(H2Stream s, List<HeaderField> fields, boolean fits, boolean endStream) throws H2Exception {
         if (!s.state.remoteOpen()) {
             throw H2Exception.stream(s.id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
         }
@@ -303,6 +335,11 @@ public final class H2Connection {
                     peerInitialWindow = s.value();
                 }
                 case Setting.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) s.value();
+                case Setting.MAX_CONCURRENT_STREAMS -> {
+                    if (client != null) {
+                        client.peerMaxStreams(s.value());
+                    }
+                }
                 case Setting.ENABLE_CONNECT_PROTOCOL -> {
                     if (peerConnectProtocol && s.value() == 0) {
                         throw H2Exception.connection(ErrorCode.PROTOCOL_ERROR, "ENABLE_CONNECT_PROTOCOL withdrawn");
@@ -342,6 +379,25 @@ public final class H2Connection {
     }
 
     // ---- the layer above ----
+
+    /**
+     * Client side: opens a stream with a request's field block (names lower-case, pseudo-header
+     * fields first), END_STREAM on it when there is no body.
+     *
+     * @return the stream's identifier, or -1 when none may open now (the server's
+     *     SETTINGS_MAX_CONCURRENT_STREAMS, its GOAWAY, or this connection closed)
+     */
+    public int openStream(List<HeaderField> fields, boolean endStream) {
+        if (client == null) {
+            throw new IllegalStateException("a server connection opens no streams");
+        }
+        return closed ? -1 : client.open(fields, endStream, peerInitialWindow, limits.initialWindowSize());
+    }
+
+    /** Whether the peer's SETTINGS arrived (a client waits for it before an extended CONNECT). */
+    public boolean peerSettingsReceived() {
+        return settingsReceived;
+    }
 
     /**
      * Sends a response's (or trailers') header list on {@code streamId}, as HEADERS and
@@ -578,14 +634,14 @@ public final class H2Connection {
             return;
         }
         closed = true;
-        sink.accept(FrameWriter.goAway(streams.highest(), e.code(), e.getMessage()));
+        sink.accept(FrameWriter.goAway(client != null ? 0 : streams.highest(), e.code(), e.getMessage()));
         streams.clear();
         listener.onClosed(e.code(), e.getMessage());
     }
 
     private void finalGoAway(ErrorCode code, String debug) {
         goAwayLastId = streams.highest();
-        sink.accept(FrameWriter.goAway(goAwayLastId, code, debug));
+        sink.accept(FrameWriter.goAway(client != null ? 0 : goAwayLastId, code, debug));
         listener.onGoAway(goAwayLastId, code, false);
         checkDrained();
     }

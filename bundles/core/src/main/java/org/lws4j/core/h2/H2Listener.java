@@ -11,8 +11,16 @@ import java.util.List;
  * malformed, answered 431) are not reported at all.
  */
 public interface H2Listener {
-    /** A new stream's request; {@code endStream} when it has no body. */
+    /** A new stream's request; {@code endStream} when it has no body. Server side only. */
     void onRequest(int streamId, H2Request request, boolean endStream);
+
+    /**
+     * Client side only: the final response head of a stream this side opened (1xx heads are
+     * dropped), its regular fields in order; {@code endStream} when it has no body. DATA follows
+     * through {@link #onData}, trailers through {@link #onTrailers}.
+     */
+    default void onResponse(int streamId, int status, List<HeaderField> fields, boolean endStream) {
+    }
 
     /**
      * Request body octets, lent for the call only; report them with

@@ -14,6 +14,8 @@ final class H2Stream {
     final ReceiveWindow receive;
     /** Whether the listener was told of it (and so must hear of its reset). */
     boolean surfaced;
+    /** A client's stream: the final response head arrived (a later field block is trailers). */
+    boolean responded;
     long contentLength = -1;
     long received;
     /** When a send stopped short for want of window, or {@link #NOT_BLOCKED}. */

@@ -123,6 +123,38 @@ public final class RequestHeaders {
         }
     }
 
+    /**
+     * Checks a response's field block as a client receives it (RFC 9113 section 8.3.2): one
+     * {@code :status} of three digits first, no other pseudo-header, regular fields as in a
+     * request.
+     *
+     * @return the status
+     */
+    public static int checkResponse(int streamId, List<HeaderField> fields) throws H2Exception {
+        int status = -1;
+        boolean regular = false;
+        for (HeaderField f : fields) {
+            checkValue(streamId, f.value());
+            if (f.name().startsWith(":")) {
+                if (!f.name().equals(":status") || status >= 0 || regular) {
+                    throw malformed(streamId, "pseudo-header " + f.name() + " in a response");
+                }
+                String v = f.value();
+                if (v.length() != 3 || !v.chars().allMatch(Character::isDigit)) {
+                    throw malformed(streamId, ":status " + v);
+                }
+                status = Integer.parseInt(v);
+            } else {
+                regular = true;
+                checkRegular(streamId, f);
+            }
+        }
+        if (status < 0) {
+            throw malformed(streamId, "response without :status");
+        }
+        return status;
+    }
+
     private static void checkRegular(int streamId, HeaderField f) throws H2Exception {
         String name = f.name();
         if (name.isEmpty()) {

@@ -71,7 +71,9 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         super(conn);
         this.host = host;
         this.candidates = candidates;
-        this.h2 = new H2Connection(H2Limits.defaults(), this, this::frame, System::nanoTime);
+        // RFC 8441 is offered unless the port's default vhost says "ws-over-h2": "0"
+        boolean ws = candidates.isEmpty() || candidates.get(0).config().flagOption("ws-over-h2", true);
+        this.h2 = new H2Connection(H2Limits.defaults().withConnectProtocol(ws), this, this::frame, System::nanoTime);
     }
 
     @Override
