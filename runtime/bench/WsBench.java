@@ -17,7 +17,8 @@
  *   java -cp DIR WsBench idle <port> <connections> <protocol> [trigger-file] [max-seconds]
  *       opens <connections> WebSocket connections on <protocol> (handshake done, then idle,
  *       answering pings), prints "ready <n>", waits for a line on stdin, for [trigger-file] to
- *       exist, or for [max-seconds] (default 600), then closes them all and exits.
+ *       exist, or for [max-seconds] (default 600), then closes them all and exits, saying how many
+ *       messages they received (compare.sh's listener on the mirror counts lws's C client's circles).
  *
  * System properties: -Dwsbench.size=<bytes> mirror message size (default 24),
  * -Dwsbench.inflight=<n> sender window (default 32), -Dwsbench.concurrent=<n> handshakes under way
@@ -172,9 +173,15 @@ public final class WsBench {
         AtomicInteger open = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger lost = new AtomicInteger();
+        LongAdder received = new LongAdder();
         BenchWs.Loop loop = new BenchWs.Loop();
         List<BenchWs.Conn> conns = new ArrayList<>(n);
         BenchWs.Events ev = new BenchWs.Events() {
+            @Override
+            public void message(BenchWs.Conn c) {
+                received.increment();
+            }
+
             @Override
             public void opened(BenchWs.Conn c) {
                 open.incrementAndGet();
@@ -231,8 +238,8 @@ public final class WsBench {
         loop.execute(() -> conns.forEach(BenchWs.Conn::sendClose));
         Thread.sleep(500);
         loop.stop(t);
-        System.out.printf(Locale.ROOT, "closed %d connections (%s); %d were closed by the server while idle%n",
-                open.get(), why, lost.get());
+        System.out.printf(Locale.ROOT, "closed %d connections (%s); %d were closed by the server while idle; received %d messages%n",
+                open.get(), why, lost.get(), received.sum());
     }
 
     /** Starts every connection, at most CONCURRENT handshakes at a time; waits up to maxSeconds. */

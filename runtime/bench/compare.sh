@@ -18,8 +18,8 @@
 #  - window-1 round trip: EchoBench, one lws-mirror-protocol client alone in its group with one
 #    message in flight: p50/p99 of the round trip;
 #  - paced C client: lws's own libwebsockets-test-client (a circle per CLIENT_WRITEABLE) for 8 s
-#    with a second (idle) client listening on the mirror: circles written (its -d 1024 line per
-#    write) and circles received back (the rx_count it logs when the mirror connection closes);
+#    with a second client (WsBench idle) listening on the mirror: circles written (its -d 1024
+#    line per write) and circles received back through the mirror by the listener;
 #  - idle memory: IDLE (10000) lws-mirror-protocol connections held open by WsBench idle on a
 #    freshly started server: RSS per connection (VmRSS from /proc before and after) and, for lws4j,
 #    heap per connection (jcmd GC.heap_info "used" after two full GCs; G1 counts whole regions, so
@@ -27,7 +27,7 @@
 #  - start to first byte: FirstByte starts the server and polls 127.0.0.1 every millisecond until
 #    the first byte of the answer to GET /test.html; STARTS (5) starts each, alternately, median.
 #
-# Environment: ROUNDS (3), SECS (8), CLIENTS (100), IDLE (10000), STARTS (5), LWS_PORT, LWS4J_PORT,
+# Environment: ROUNDS (3), SECS (8), CLIENTS (100), IDLE (10000), STARTS (5), PACED (8, seconds), LWS_PORT, LWS4J_PORT,
 # JAVA_OPTS (passed to the lws4j server). Needs: runtime/target/lws4j (mvn -o -DskipTests install),
 # a JDK (javac, jcmd), and the Debian packages wrk and libwebsockets-test-server (which also brings
 # libwebsockets-test-client). Run it on a quiet machine: the ratios are what count; the load average
@@ -42,6 +42,7 @@ secs=${SECS:-8}
 clients=${CLIENTS:-100}
 idle=${IDLE:-10000}
 starts=${STARTS:-5}
+paced=${PACED:-8}
 lws_port=${LWS_PORT:-17681}
 j_port=${LWS4J_PORT:-17691}
 www=/usr/share/libwebsockets-test-server
@@ -177,11 +178,12 @@ paced_round() {
   lpid=$!
   for _ in $(seq 1 300); do grep -q '^ready 1 ' "$work/listener.log" && break; sleep 0.1; done
   grep -q '^ready 1 ' "$work/listener.log" || { echo "the listener did not connect:" >&2; cat "$work/listener.log" >&2; exit 1; }
-  timeout -s INT 8 libwebsockets-test-client 127.0.0.1 --port="$p" --justmirror -d 1039 > "$work/paced.log" 2>&1 || true
+  timeout -s INT "$paced" libwebsockets-test-client 127.0.0.1 --port="$p" --justmirror -d 1039 > "$work/paced.log" 2>&1 || true
+  sleep 1 # the last circles on their way to the listener
   touch "$work/trigger"
   wait "$lpid" || true
   written=$(grep -c 'LWS_CALLBACK_CLIENT_WRITEABLE' "$work/paced.log" || true)
-  received=$(grep -o 'rx_count [0-9]*' "$work/paced.log" | awk '{n += $2} END {print n + 0}')
+  received=$(grep -o 'received [0-9]* messages' "$work/listener.log" | awk '{print $2}')
   echo "  paced C client $s: written $written, received back $received"
   record paced_w "$s" "$written"
   record paced_r "$s" "$received"
@@ -288,7 +290,7 @@ row() { # row <label> <metric> <unit>
   row "same: p99 (us)" fan_p99 ""
   row "window-1 mirror round trip p50 (us)" rtt_p50 ""
   row "same: p99 (us)" rtt_p99 ""
-  row "lws's C test client, circles written in 8 s" paced_w ""
+  row "lws's C test client, circles written in $paced s" paced_w ""
   row "same: circles received back" paced_r ""
   row "idle: RSS per connection ($idle connections, bytes)" idle_rss ""
   echo "| same: heap per connection (GC.heap_info used after full GC; live objects), bytes | - | $(median idle_heap lws4j); $(median idle_live lws4j) | - |"
