@@ -154,7 +154,7 @@ fanout_round() {
   local s=$1 out
   out=$(bench -Dwsbench.pid="${pid[$s]}" WsBench mirror "$(port_of "$s")" "$clients" "$secs")
   echo "  fan-out $s: $out"
-  record fan_rate "$s" "$(grep -o 'delivered=[0-9.]*' <<<"$out" | cut -d= -f2)"
+  record fan_rate "$s" "$(grep -o ' delivered=[0-9.]*' <<<"$out" | cut -d= -f2)"
   record fan_p50 "$s" "$(grep -o 'p50=[0-9]*' <<<"$out" | cut -d= -f2)"
   record fan_p99 "$s" "$(grep -o 'p99=[0-9]*' <<<"$out" | cut -d= -f2)"
   record fan_cpu "$s" "$(grep -o 'server-cpu=[0-9.]*' <<<"$out" | cut -d= -f2)"
