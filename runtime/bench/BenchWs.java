@@ -22,6 +22,75 @@ final class BenchWs {
     private BenchWs() {
     }
 
+    // ---- measuring -----------------------------------------------------------------------------------
+
+    /**
+     * utime + stime of process {@code pid} in microseconds (/proc/PID/stat fields 14 and 15, clock
+     * ticks of -Dwsbench.clktck, default 100 = getconf CLK_TCK), or 0 when pid is 0.
+     */
+    static long cpuMicros(long pid) throws IOException {
+        if (pid == 0) {
+            return 0;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000L / Long.getLong("wsbench.clktck", 100L);
+    }
+
+    /** Latencies in whole microseconds up to 10 s (one counter each), for percentiles. One thread. */
+    static final class Latencies {
+        final int[] counts = new int[10_000_001];
+        long n;
+
+        void add(long nanos) {
+            counts[(int) Math.min(counts.length - 1, Math.max(0, nanos / 1000))]++;
+            n++;
+        }
+
+        /** The p-th percentile (0 < p < 100) in microseconds, or -1 with no sample. */
+        long percentile(double p) {
+            long want = (long) Math.ceil(n * p / 100.0);
+            long seen = 0;
+            for (int us = 0; us < counts.length; us++) {
+                seen += counts[us];
+                if (seen >= want && seen > 0) {
+                    return us;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * Writes the time now (System.nanoTime, decimal, then a space) at the start of {@code p}, the
+     * rest of it 'x': a message a receiver in this JVM can time with {@link #stampAge}.
+     */
+    static byte[] stamped(int size) {
+        byte[] p = new byte[Math.max(size, 21)];
+        java.util.Arrays.fill(p, (byte) 'x');
+        byte[] t = (System.nanoTime() + " ").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(t, 0, p, 0, t.length);
+        return p;
+    }
+
+    /** Nanoseconds since the stamp at the start of c's latest message was made, or -1 without one. */
+    static long stampAge(Conn c) {
+        long t = 0;
+        int i = 0;
+        boolean neg = i < c.startHave && c.start[i] == '-';
+        if (neg) {
+            i++;
+        }
+        int digits = 0;
+        for (; i < c.startHave && c.start[i] >= '0' && c.start[i] <= '9'; i++, digits++) {
+            t = t * 10 + (c.start[i] - '0');
+        }
+        if (digits == 0 || i >= c.startHave || c.start[i] != ' ') {
+            return -1;
+        }
+        return System.nanoTime() - (neg ? -t : t);
+    }
+
     // ---- the client --------------------------------------------------------------------------------
 
     /** What a connection reports; called on the loop thread. */
@@ -128,6 +197,9 @@ final class BenchWs {
         boolean fin;
         byte[] ctrl;
         int ctrlHave;
+        /** The first bytes of the latest data message (a sender's time stamp, say), valid in message(). */
+        final byte[] start = new byte[24];
+        int startHave;
 
         Conn(int id, Loop loop, int port, String path, String protocol, Events events) {
             this.id = id;
@@ -302,6 +374,8 @@ final class BenchWs {
                     if (op >= 8) {
                         ctrl = new byte[(int) left];
                         ctrlHave = 0;
+                    } else if (op != 0) {
+                        startHave = 0; // a new message (not a continuation)
                     }
                 }
                 int n = (int) Math.min(left, b.remaining());
@@ -309,7 +383,10 @@ final class BenchWs {
                     b.get(ctrl, ctrlHave, n);
                     ctrlHave += n;
                 } else {
-                    b.position(b.position() + n);
+                    int keep = Math.min(n, start.length - startHave);
+                    b.get(start, startHave, keep);
+                    startHave += keep;
+                    b.position(b.position() + n - keep);
                 }
                 left -= n;
                 if (left == 0) {

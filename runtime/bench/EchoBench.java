@@ -7,11 +7,13 @@
  *
  *   java -cp DIR EchoBench <port> <path> <protocol|-> <clients> <seconds> [window]
  *
- * -Dwsbench.size=<bytes> sets the message size (default 24). Talks to 127.0.0.1 only; stops by itself.
+ * Each message carries its send time: prints the round trip's p50/p99 too (with window 1 that is
+ * the latency of one message through the server, e.g. a lone member of a lws-mirror-protocol group).
+ * -Dwsbench.pid=<pid> adds the server's CPU time per message. -Dwsbench.size=<bytes> sets the
+ * message size (default 24). Talks to 127.0.0.1 only; stops by itself.
  */
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -19,16 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 public final class EchoBench {
-    /** utime + stime of process {@code pid} in clock ticks (/proc/PID/stat fields 14 and 15), or 0. */
-    static long cpuTicks(long pid) throws java.io.IOException {
-        if (pid == 0) {
-            return 0;
-        }
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
-
     static final int SIZE = Integer.getInteger("wsbench.size", 24);
 
     public static void main(String[] a) throws Exception {
@@ -45,8 +37,8 @@ public final class EchoBench {
         LongAdder echoes = new LongAdder();
         AtomicInteger open = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        byte[] payload = new byte[SIZE];
-        Arrays.fill(payload, (byte) 'x');
+        BenchWs.Latencies lat = new BenchWs.Latencies();
+        java.util.concurrent.atomic.AtomicBoolean timing = new java.util.concurrent.atomic.AtomicBoolean();
         BenchWs.Loop loop = new BenchWs.Loop();
         List<BenchWs.Conn> conns = new ArrayList<>();
         BenchWs.Events ev = new BenchWs.Events() {
@@ -54,7 +46,7 @@ public final class EchoBench {
             public void opened(BenchWs.Conn c) {
                 open.incrementAndGet();
                 for (int i = 0; i < window; i++) {
-                    c.send(BenchWs.Frames.frame(BenchWs.Frames.TEXT, payload));
+                    c.send(BenchWs.Frames.frame(BenchWs.Frames.TEXT, BenchWs.stamped(SIZE)));
                 }
             }
 
@@ -68,7 +60,13 @@ public final class EchoBench {
             @Override
             public void message(BenchWs.Conn c) {
                 echoes.increment();
-                c.send(BenchWs.Frames.frame(BenchWs.Frames.TEXT, payload));
+                if (timing.get()) {
+                    long age = BenchWs.stampAge(c);
+                    if (age >= 0) {
+                        lat.add(age);
+                    }
+                }
+                c.send(BenchWs.Frames.frame(BenchWs.Frames.TEXT, BenchWs.stamped(SIZE)));
             }
         };
         for (int i = 0; i < clients; i++) {
@@ -87,21 +85,23 @@ public final class EchoBench {
         }
         Thread.sleep(2000); // warm-up
         long pid = Long.getLong("wsbench.pid", 0L);
-        long cpu0 = cpuTicks(pid);
+        long cpu0 = BenchWs.cpuMicros(pid);
+        timing.set(true);
         long e0 = echoes.sum();
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long e1 = echoes.sum();
-        long cpu1 = cpuTicks(pid);
+        long cpu1 = BenchWs.cpuMicros(pid);
+        timing.set(false);
         double el = (System.nanoTime() - t0) / 1e9;
-        double tick = 1e6 / Long.getLong("wsbench.clktck", 100L);
         String cpu = pid == 0 ? "" : String.format(Locale.ROOT, "  server CPU %.1f us/msg (%.0f%% of a core)",
-                (cpu1 - cpu0) * tick / Math.max(1, e1 - e0), (cpu1 - cpu0) * tick / 1e6 / el * 100);
-        System.out.printf(Locale.ROOT, "echo %s clients=%d window=%d msg=%dB  %.0f rtt/s  (%d echoes in %.1f s)%s%n",
-                path, clients, window, SIZE, (e1 - e0) / el, e1 - e0, el, cpu);
+                (double) (cpu1 - cpu0) / Math.max(1, e1 - e0), (cpu1 - cpu0) / 1e6 / el * 100);
         loop.execute(() -> conns.forEach(BenchWs.Conn::sendClose));
         Thread.sleep(300);
         loop.stop(t);
+        // the loop thread has stopped: its histogram is ours now
+        System.out.printf(Locale.ROOT, "echo %s clients=%d window=%d msg=%dB  %.0f rtt/s  (%d echoes in %.1f s)  rtt p50=%d us p99=%d us%s%n",
+                path, clients, window, SIZE, (e1 - e0) / el, e1 - e0, el, lat.percentile(50), lat.percentile(99), cpu);
         System.out.flush();
     }
 }

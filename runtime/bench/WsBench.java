@@ -9,12 +9,16 @@
  *       small text messages as fast as the server takes them (at most 32 of its own messages in
  *       flight, counted by its own echoes). After a 2 s warm-up, prints messages sent per second
  *       and messages delivered per second summed over all receivers (the sender is one of them),
- *       and checks after a drain that every receiver got every message.
+ *       and checks after a drain that every receiver got every message. Each message carries the
+ *       time it was sent: the delivery latency (send to receipt, every receiver) gives p50/p99.
+ *       With -Dwsbench.pid=<server pid> it also prints the server's CPU time per delivery
+ *       (/proc/PID/stat utime+stime over the window; -Dwsbench.clktck=<getconf CLK_TCK>).
  *
  *   java -cp DIR WsBench idle <port> <connections> <protocol> [trigger-file] [max-seconds]
  *       opens <connections> WebSocket connections on <protocol> (handshake done, then idle,
  *       answering pings), prints "ready <n>", waits for a line on stdin, for [trigger-file] to
- *       exist, or for [max-seconds] (default 600), then closes them all and exits.
+ *       exist, or for [max-seconds] (default 600), then closes them all and exits, saying how many
+ *       messages they received (compare.sh's listener on the mirror counts lws's C client's circles).
  *
  * System properties: -Dwsbench.size=<bytes> mirror message size (default 24),
  * -Dwsbench.inflight=<n> sender window (default 32), -Dwsbench.concurrent=<n> handshakes under way
@@ -58,6 +62,8 @@ public final class WsBench {
 
     static void mirror(int port, int clients, double seconds) throws Exception {
         LongAdder delivered = new LongAdder();
+        BenchWs.Latencies lat = new BenchWs.Latencies();
+        AtomicBoolean timing = new AtomicBoolean();
         AtomicInteger open = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Sender sender = new Sender();
@@ -79,6 +85,12 @@ public final class WsBench {
             @Override
             public void message(BenchWs.Conn c) {
                 delivered.increment();
+                if (timing.get()) {
+                    long age = BenchWs.stampAge(c);
+                    if (age >= 0) {
+                        lat.add(age);
+                    }
+                }
                 if (c == sender.conn) {
                     sender.echoed();
                 }
@@ -99,6 +111,9 @@ public final class WsBench {
         loop.execute(sender::pump);
         double warm = Math.min(2.0, seconds / 5);
         sleepSeconds(warm);
+        long pid = Long.getLong("wsbench.pid", 0L);
+        long cpu0 = BenchWs.cpuMicros(pid);
+        timing.set(true);
         long d0 = delivered.sum();
         long s0 = sender.sent.sum();
         long t0 = System.nanoTime();
@@ -106,6 +121,8 @@ public final class WsBench {
         long d1 = delivered.sum();
         long s1 = sender.sent.sum();
         double el = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = BenchWs.cpuMicros(pid);
+        timing.set(false);
         sender.stop.set(true);
         // drain: every receiver should have every message the sender sent
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -116,11 +133,14 @@ public final class WsBench {
         loop.execute(() -> conns.forEach(BenchWs.Conn::sendClose));
         Thread.sleep(300);
         loop.stop(t);
+        // the loop thread has stopped: its histogram is ours now
+        String cpu = pid == 0 ? "" : String.format(Locale.ROOT, "  server-cpu=%.2f us/delivery (%.0f%% of a core)",
+                (double) (cpu1 - cpu0) / Math.max(1, d1 - d0), (cpu1 - cpu0) / 1e6 / el * 100);
         System.out.printf(Locale.ROOT, "mirror  clients=%d  window=%.1fs  msg=%dB  sent=%.0f msg/s  "
                         + "delivered=%.0f msg/s (sum over %d receivers, sender included)  per-receiver=%.0f msg/s  "
-                        + "undelivered-after-drain=%d  total-delivered=%d%n",
+                        + "undelivered-after-drain=%d  total-delivered=%d  latency p50=%d us p99=%d us%s%n",
                 clients, el, SIZE, (s1 - s0) / el, (d1 - d0) / el, clients, (d1 - d0) / el / clients, missing,
-                delivered.sum());
+                delivered.sum(), lat.percentile(50), lat.percentile(99), cpu);
     }
 
     /** The one sender: keeps at most INFLIGHT of its own messages unechoed. BenchWs.Loop thread only. */
@@ -138,10 +158,8 @@ public final class WsBench {
 
         void pump() {
             while (!stop.get() && inflight < INFLIGHT && conn.state == BenchWs.Conn.OPEN) {
-                byte[] p = new byte[SIZE];
-                byte[] label = ("m" + seq++ + " ").getBytes(StandardCharsets.US_ASCII);
-                java.util.Arrays.fill(p, (byte) 'x');
-                System.arraycopy(label, 0, p, 0, Math.min(label.length, p.length));
+                byte[] p = BenchWs.stamped(SIZE);
+                seq++;
                 conn.send(BenchWs.Frames.frame(BenchWs.Frames.TEXT, p));
                 inflight++;
                 sent.increment();
@@ -155,9 +173,15 @@ public final class WsBench {
         AtomicInteger open = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger lost = new AtomicInteger();
+        LongAdder received = new LongAdder();
         BenchWs.Loop loop = new BenchWs.Loop();
         List<BenchWs.Conn> conns = new ArrayList<>(n);
         BenchWs.Events ev = new BenchWs.Events() {
+            @Override
+            public void message(BenchWs.Conn c) {
+                received.increment();
+            }
+
             @Override
             public void opened(BenchWs.Conn c) {
                 open.incrementAndGet();
@@ -214,8 +238,8 @@ public final class WsBench {
         loop.execute(() -> conns.forEach(BenchWs.Conn::sendClose));
         Thread.sleep(500);
         loop.stop(t);
-        System.out.printf(Locale.ROOT, "closed %d connections (%s); %d were closed by the server while idle%n",
-                open.get(), why, lost.get());
+        System.out.printf(Locale.ROOT, "closed %d connections (%s); %d were closed by the server while idle; received %d messages%n",
+                open.get(), why, lost.get(), received.sum());
     }
 
     /** Starts every connection, at most CONCURRENT handshakes at a time; waits up to maxSeconds. */

@@ -180,6 +180,63 @@ class DaemonIT {
         failed = false;
     }
 
+    /**
+     * Class data sharing: the first start records an archive when its JVM exits, the next start
+     * maps it (seen in /proc/PID/maps, not only on the command line), and LWS4J_CDS=off starts
+     * without one; none of this puts a warning into the log.
+     */
+    @Test
+    void theSecondStartMapsTheClassArchiveTheFirstRecorded() throws Exception {
+        Path cds = home.home.resolve("cds");
+        if (Files.isDirectory(cds)) { // one copied along with the distribution would be keyed to its path
+            for (String f : list(cds)) {
+                Files.delete(cds.resolve(f));
+            }
+        }
+        Result first = lws4j(Map.of(), "start");
+        assertEquals(0, first.status, first.out);
+        long pid1 = startedPid(first);
+        assertTrue(cmdline(pid1).contains("-XX:ArchiveClassesAtExit=" + cds + "/lws4j-"), cmdline(pid1));
+        assertEquals(0, lws4j(Map.of(), "stop").status);
+        List<String> recorded = list(cds);
+        assertEquals(1, recorded.size(), "the first run's archive: " + recorded);
+        assertTrue(recorded.get(0).matches("lws4j-\\d+\\.jsa\\.\\d+"), recorded.get(0));
+
+        Result second = lws4j(Map.of(), "start");
+        assertEquals(0, second.status, second.out);
+        long pid2 = startedPid(second);
+        List<String> kept = list(cds);
+        assertEquals(1, kept.size(), "checked and renamed: " + kept);
+        assertTrue(kept.get(0).matches("lws4j-\\d+\\.jsa"), kept.get(0));
+        Path jsa = cds.resolve(kept.get(0));
+        assertTrue(cmdline(pid2).contains("-XX:SharedArchiveFile=" + jsa), cmdline(pid2));
+        assertTrue(Files.readString(Path.of("/proc", Long.toString(pid2), "maps")).contains(jsa.toString()),
+                "the JVM did not map " + jsa);
+        assertTrue(httpGet().startsWith("HTTP/1.1 "));
+        assertEquals(0, lws4j(Map.of(), "stop").status);
+
+        Result off = lws4j(Map.of("LWS4J_CDS", "off"), "start");
+        assertEquals(0, off.status, off.out);
+        long pid3 = startedPid(off);
+        assertFalse(cmdline(pid3).contains("-XX:SharedArchiveFile") || cmdline(pid3).contains("ArchiveClassesAtExit"), cmdline(pid3));
+        assertEquals(0, lws4j(Map.of(), "stop").status);
+        String log = Command.read(daemonLog());
+        assertFalse(log.contains("[warning]") || log.contains("[error]"), "JVM warnings in the log:\n" + log);
+        failed = false;
+    }
+
+    /** The command line of process {@code pid}, its arguments separated by spaces. */
+    static String cmdline(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    }
+
+    /** The names in folder {@code dir}, sorted. */
+    static List<String> list(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void aStartThatFailsSaysWhy() throws Exception {
         // the JVM dies at once: start fails with the end of the log, and leaves nothing behind

@@ -30,7 +30,11 @@ final class JvmMetrics implements AutoCloseable {
     private static final String GC_NOTIFICATION = "com.sun.management.gc.notification";
     private static final double[] PAUSE_BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
-    private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+    /**
+     * The platform MBean server, made at the first scrape that needs it: creating it registers
+     * every platform MBean, about half a second of the runtime's start-up otherwise.
+     */
+    private volatile MBeanServer mbeans;
     private final ObjectName os;
     private final List<Runnable> undo = new ArrayList<>();
 
@@ -121,7 +125,15 @@ final class JvmMetrics implements AutoCloseable {
     /** An attribute of the OS MXBean the platform may or may not have (Unix: descriptors, CPU time). */
     private Object osAttribute(String name) {
         try {
-            return os == null ? null : mbeans.getAttribute(os, name);
+            if (os == null) {
+                return null;
+            }
+            MBeanServer m = mbeans;
+            if (m == null) {
+                m = ManagementFactory.getPlatformMBeanServer(); // one per JVM: a race makes no second
+                mbeans = m;
+            }
+            return m.getAttribute(os, name);
         } catch (Exception | LinkageError e) {
             return null;
         }

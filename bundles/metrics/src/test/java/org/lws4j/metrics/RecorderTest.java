@@ -62,6 +62,8 @@ class RecorderTest {
             assertTrue(t.contains("lws4j_handoffs_total{outcome=\"resumed\",protocol=\"echo\",vhost=\"site\"} 1"), t);
             assertTrue(t.contains("jvm_memory_used_bytes{area=\"heap\"}"), t);
             assertTrue(t.contains("process_cpu_seconds_total"), t);
+            // from the OperatingSystem MBean, whose server the first scrape makes (not the start-up)
+            assertTrue(java.util.regex.Pattern.compile("(?m)^process_open_fds [1-9]").matcher(t).find(), t);
         }
     }
 

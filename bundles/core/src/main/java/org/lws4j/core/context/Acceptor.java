@@ -1,11 +1,14 @@
 package org.lws4j.core.context;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -205,20 +208,59 @@ final class Acceptor {
         }
     }
 
+    /**
+     * The connection limit, as lws has it: what the process may open, minus what is open now, minus
+     * room for selectors, listeners, files being served and the application's own. On Linux the
+     * two counts come from /proc (a file read and a directory listing); elsewhere from the
+     * OperatingSystem MBean, whose platform MBean server costs about half a second of start-up to
+     * create, which is why it is not the first choice.
+     */
     private static int computeMaxConnections(ContextConfig cfg, int threads) {
         if (cfg.fdLimitPerThread() > 0) {
             return cfg.fdLimitPerThread() * threads;
         }
+        long[] fds = procFileDescriptors();
+        if (fds == null) {
+            fds = mbeanFileDescriptors();
+        }
+        if (fds == null) {
+            return 1024;
+        }
+        long room = fds[0] - fds[1] - 32 - 4L * threads;
+        return (int) Math.max(16, Math.min(Integer.MAX_VALUE, room));
+    }
+
+    /** {max, in use} from /proc/self/limits ("Max open files", the soft limit) and /proc/self/fd, or null. */
+    static long[] procFileDescriptors() {
+        try {
+            Path limits = Path.of("/proc/self/limits");
+            File fd = new File("/proc/self/fd");
+            if (!Files.isReadable(limits)) {
+                return null;
+            }
+            for (String line : Files.readAllLines(limits)) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    long max = soft.equals("unlimited") ? Integer.MAX_VALUE : Long.parseLong(soft);
+                    String[] open = fd.list();
+                    return open == null ? null : new long[] {max, open.length};
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {max, in use} from the OperatingSystem MBean, or null. */
+    private static long[] mbeanFileDescriptors() {
         try {
             ObjectName os = new ObjectName("java.lang:type=OperatingSystem");
             long max = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(os, "MaxFileDescriptorCount")).longValue();
             long inUse = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(os, "OpenFileDescriptorCount")).longValue();
-            // as lws does: what the process may open, minus what is open now, minus room for
-            // selectors, listeners, files being served and the application's own
-            long room = max - inUse - 32 - 4L * threads;
-            return (int) Math.max(16, Math.min(Integer.MAX_VALUE, room));
+            return new long[] {max, inUse};
         } catch (Exception | LinkageError e) {
-            return 1024;
+            return null;
         }
     }
 }
