@@ -168,6 +168,9 @@ final class DistRun implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
+        // each IT runs a fresh copy, whose first stop would record a class archive (tens of MB, at
+        // exit) that no later start uses; DaemonIT checks the archive itself (its runs clear LWS4J_*)
+        pb.environment().put("LWS4J_CDS", "off");
         if (javaOpts != null) {
             pb.environment().put("JAVA_OPTS", javaOpts);
         }
