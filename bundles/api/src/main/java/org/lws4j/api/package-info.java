@@ -12,7 +12,7 @@
  * reach a connection through {@code execute}, {@link org.lws4j.api.VhostProtocol#requestWriteableAll()}
  * and the other methods marked thread-safe.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.lws4j.api;
 
