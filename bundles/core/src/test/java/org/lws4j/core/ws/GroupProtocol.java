@@ -15,7 +15,7 @@ import org.lws4j.api.Result;
  * {@code ?slow=1} does not write until it sends the text "go" (a reader that has stopped reading,
  * without depending on socket buffer sizes); "leave" leaves the group.
  */
-final class GroupProtocol extends ProtocolAdapter {
+class GroupProtocol extends ProtocolAdapter {
     static final String NAME = "group-test";
 
     static final class Session {
