@@ -353,6 +353,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         return groups;
     }
 
+    @Override
+    public String groupBrokerState() {
+        return groups.brokerState();
+    }
+
+    @Override
+    public String groupBroker() {
+        return groups.brokerLine();
+    }
+
     /** The group broker from now on (null: groups deliver on this node only). */
     public void setGroupBroker(org.lws4j.spi.group.GroupBroker broker) {
         groups.setBroker(broker);

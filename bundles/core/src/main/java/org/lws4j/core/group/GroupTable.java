@@ -191,11 +191,17 @@ public final class GroupTable {
 
     // ---- for the shell and the status page -----------------------------------------------------
 
+    /** The broker's state in lower case, or "none". */
+    public String brokerState() {
+        Sink s = sink;
+        return s == null ? "none" : state(s.broker);
+    }
+
     /** One line about the broker: none, or its description and state, and the message counts. */
     public String brokerLine() {
         Sink s = sink;
         if (s == null) {
-            return "none (groups deliver on this node only)";
+            return "none";
         }
         return describe(s.broker) + " [" + state(s.broker) + "], " + toBroker.get() + " sent, " + fromBroker.get()
                 + " received, " + slowClosed.get() + " slow member(s) closed";

@@ -111,7 +111,9 @@ public final class LwsCommands {
         }
         org.lws4j.core.group.GroupTable gt = ctx.groups();
         StringBuilder out = new StringBuilder();
-        out.append("group broker: ").append(gt.brokerLine()).append('\n');
+        String line = gt.brokerLine();
+        out.append("group broker: ").append(line.equals("none") ? "none (groups deliver on this node only)" : line)
+                .append('\n');
         List<org.lws4j.core.group.GroupTable.Row> rows = gt.rows();
         TextTable t = new TextTable("");
         t.row("VHOST", "PROTOCOL", "GROUP", "CONNECTIONS", "LISTENERS", "PUBLISHED", "HELD", "BACKLOG");
