@@ -50,6 +50,10 @@ final class Scope implements Groups {
         if (group == null) {
             throw new IllegalArgumentException("a group needs a name (\"\" is one)");
         }
+        if (!c.thread().isOwner()) {
+            throw new IllegalStateException("connection " + c.id() + " joined a group off its service thread ("
+                    + Thread.currentThread().getName() + "); use execute()");
+        }
         Memberships ms = Memberships.of(c);
         Group.Member m = ms.find(this, group);
         if (m != null) {
