@@ -104,6 +104,14 @@ lws4j.demo('server-info', function (panel, lws) {
     }).join(', ');
   }
 
+  /** The group broker carrying broadcast groups to other nodes: "none (this node only)" without one. */
+  function brokerText(b) {
+    if (!b || b.state === 'none') {
+      return 'none (groups deliver on this node only)';
+    }
+    return b.state + ': ' + b.detail;
+  }
+
   function render() {
     if (!latest) {
       return;
@@ -124,6 +132,7 @@ lws4j.demo('server-info', function (panel, lws) {
         return byRole[r] + ' ' + r;
       }).join(', ') + ')'],
       ['Handoff', handoffText(s.connections)],
+      ['Group broker', brokerText(s.group_broker)],
       ['Limits', limitsText(s.limits)],
       ['Reports received', String(reports)]
     ]);

@@ -189,11 +189,11 @@ class HandoffIT {
                 rt.await("update " + u + " of the mirror bundle handed its connections over", WAIT,
                         () -> count(rt.logText(), TOOK_OVER) >= updates ? Optional.of(true) : Optional.empty());
                 if (u == 1) {
-                    loadersAfterFirst = histCount(jcmd("GC.class_histogram"), LOADER);
+                    loadersAfterFirst = loadersSettled();
                 }
             }
             // an old revision's loader left alive would add one per update
-            loadersAfterMirror = histCount(jcmd("GC.class_histogram"), LOADER);
+            loadersAfterMirror = loadersSettled();
             awaitProgress(sender, 50, problems);
             // the counters and the echo clients through updates of their own protocols
             for (int u = 1; u <= 3; u++) {
@@ -393,6 +393,23 @@ class HandoffIT {
             l.add(m.group(1) + " in " + m.group(2) + " ms");
         }
         return l;
+    }
+
+    /**
+     * The bundle class loaders alive after a full GC, once Felix has let go of the old revision
+     * (on FileInstall's refresh, a moment after the handoff: measured before that, the count would
+     * depend on the race and not on what the update left behind).
+     */
+    private static long loadersSettled() throws Exception {
+        long[] loaders = new long[1];
+        rt.await("the old revision released after the update", WAIT, () -> {
+            String hist = jcmd("GC.class_histogram"); // a full GC first
+            loaders[0] = histCount(hist, LOADER);
+            long revisions = histCount(hist, "org.apache.felix.framework.BundleRevisionImpl");
+            return revisions > 0 && revisions == histCount(hist, "org.apache.felix.framework.BundleImpl")
+                    ? Optional.of(true) : Optional.empty();
+        });
+        return loaders[0];
     }
 
     private static String jcmd(String what) throws Exception {

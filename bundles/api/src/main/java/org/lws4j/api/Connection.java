@@ -73,6 +73,21 @@ public interface Connection {
     }
 
     /**
+     * The broadcast groups of the protocol this connection is bound to, on its vhost:
+     * {@code protocolBinding().groups()} ({@link Groups}).
+     *
+     * @throws UnsupportedOperationException when unbound, or on a server older than API 1.2
+     * @since 1.2
+     */
+    default Groups groups() {
+        VhostProtocol b = protocolBinding();
+        if (b == null) {
+            throw new UnsupportedOperationException("connection is bound to no protocol: it has no groups");
+        }
+        return b.groups();
+    }
+
+    /**
      * The HTTP request that this connection is serving, or that opened this WebSocket.
      *
      * @throws IllegalStateException on a WebSocket after its ESTABLISHED callback returned (lws

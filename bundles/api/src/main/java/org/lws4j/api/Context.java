@@ -59,6 +59,27 @@ public interface Context {
         return java.util.Map.of();
     }
 
+    /**
+     * The group broker's state, for status pages: {@code "none"} when groups deliver on this node
+     * only (no broker installed), else {@code "connected"}, {@code "connecting"} or
+     * {@code "closed"} ({@link org.lws4j.spi.group.GroupBroker.State}, lower case).
+     *
+     * @since 1.2
+     */
+    default String groupBrokerState() {
+        return "none";
+    }
+
+    /**
+     * The group broker in a line, for status pages and logs: its own description (address and
+     * state) and what went through it, or {@code "none"}.
+     *
+     * @since 1.2
+     */
+    default String groupBroker() {
+        return "none";
+    }
+
     /** Asks for WRITEABLE on every connection of {@code protocol} on every vhost. */
     void requestWriteableAll(String protocol);
 

@@ -60,4 +60,15 @@ public interface VhostProtocol {
      * callbacks are cancelled when the binding ends.
      */
     Scheduled timedCallback(Object tag, long delay, TimeUnit unit);
+
+    /**
+     * The broadcast groups of this protocol on this vhost ({@link Groups}): the same object for
+     * every binding of the protocol's name on the vhost, this version's and the next. Thread-safe.
+     *
+     * @throws UnsupportedOperationException on a server older than API 1.2
+     * @since 1.2
+     */
+    default Groups groups() {
+        throw new UnsupportedOperationException("this lws4j has no broadcast groups (API 1.2 and later do)");
+    }
 }

@@ -60,6 +60,11 @@ final class Recorder implements MetricsSink {
     final Counter unbinds;
     final Counter parked;
     final Counter handoffs;
+    final Counter brokerStates;
+    final Counter slowGroupCloses;
+    /** The group broker's state now: one series set to 1 (connected, connecting, closed, none). */
+    private final io.prometheus.metrics.core.metrics.Gauge brokerState;
+    private volatile String brokerStateNow;
 
     private final LabelTable<Series> series;
     private final LevelGauges levels;
@@ -107,6 +112,16 @@ final class Recorder implements MetricsSink {
         unbinds = counter(registry, hotplug, "lws4j_protocol_unbinds", "Protocol services unbound from a vhost (stopped, updated, removed)", "vhost", "protocol");
         parked = counter(registry, hotplug, "lws4j_connections_parked", "Connections parked while their protocol's bundle is updated", "vhost", "protocol");
         handoffs = counter(registry, hotplug, "lws4j_handoffs", "Parked connections taken by the new service (resumed) or closed", "vhost", "protocol", "outcome");
+        brokerStates = counter(registry, hotplug, "lws4j_group_broker_states",
+                "Group broker state changes (installed, removed, connected, reconnecting), by the state entered", "state");
+        slowGroupCloses = counter(registry, hotplug, "lws4j_group_slow_closes",
+                "Members of broadcast groups closed for being too slow for other nodes' messages", "vhost", "protocol");
+        brokerState = io.prometheus.metrics.core.metrics.Gauge.builder().name("lws4j_group_broker_state")
+                .help("The group broker's state: 1 on the state it is in (none: groups deliver on this node only)")
+                .labelNames("state").withoutExemplars().build();
+        if (hotplug) {
+            registry.register(brokerState);
+        }
         series = new LabelTable<>(o.maxLabelValues(), (v, p) -> new Series(this, v, p));
         levels = new LevelGauges(o, registry);
     }
@@ -268,6 +283,32 @@ final class Recorder implements MetricsSink {
     public void handoff(String vhost, String protocol, boolean resumed) {
         if (hotplug) {
             series.get(vhost, protocol).handoff(resumed).inc();
+        }
+    }
+
+    @Override
+    public void groupBroker(String state) {
+        if (hotplug && state != null) {
+            String st = switch (state) {
+                case "connected", "connecting", "closed", "none" -> state;
+                default -> "other";
+            };
+            brokerStates.labelValues(st).inc();
+            synchronized (brokerState) {
+                String was = brokerStateNow;
+                if (was != null && !was.equals(st)) {
+                    brokerState.labelValues(was).set(0);
+                }
+                brokerState.labelValues(st).set(1);
+                brokerStateNow = st;
+            }
+        }
+    }
+
+    @Override
+    public void groupSlowClose(String vhost, String protocol, int members) {
+        if (hotplug && members > 0) {
+            slowGroupCloses.labelValues(vhost == null ? "" : vhost, protocol == null ? "" : protocol).inc(members);
         }
     }
 }

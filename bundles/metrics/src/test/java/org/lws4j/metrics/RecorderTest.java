@@ -108,4 +108,23 @@ class RecorderTest {
             assertTrue(m.scrape("text/plain").contentType().startsWith("text/plain; version=0.0.4"));
         }
     }
+
+    @Test
+    void theGroupBrokerStateAndSlowGroupMembersAreCounted() {
+        try (Lws4jMetrics m = new Lws4jMetrics(MetricsOptions.defaults())) {
+            MetricsSink s = m.sink();
+            s.groupBroker("connecting");
+            s.groupBroker("connected");
+            s.groupSlowClose("site", "lws-mirror-protocol", 2);
+            String t = text(m);
+            assertTrue(t.contains("lws4j_group_broker_state{state=\"connected\"} 1"), t);
+            assertTrue(t.contains("lws4j_group_broker_state{state=\"connecting\"} 0"), t);
+            assertTrue(t.contains("lws4j_group_broker_states_total{state=\"connecting\"} 1"), t);
+            assertTrue(t.contains("lws4j_group_slow_closes_total{protocol=\"lws-mirror-protocol\",vhost=\"site\"} 2"), t);
+            s.groupBroker("none");
+            t = text(m);
+            assertTrue(t.contains("lws4j_group_broker_state{state=\"none\"} 1"), t);
+            assertTrue(t.contains("lws4j_group_broker_state{state=\"connected\"} 0"), t);
+        }
+    }
 }

@@ -115,6 +115,12 @@ public final class TestBinding implements VhostProtocol {
         data = d;
     }
 
+    /** The groups of this protocol on its vhost ({@link TestVhost#groups}). */
+    @Override
+    public TestGroups groups() {
+        return vhost.groups(name);
+    }
+
     @Override
     public void requestWriteableAll() {
         vhost.context().post(() -> {

@@ -52,6 +52,8 @@ public abstract class TestConnection implements Connection {
     private boolean redeliveryPosted;
     private final List<Reason> reasons = new ArrayList<>();
     private final ArrayDeque<Out> queued = new ArrayDeque<>();
+    /** Its broadcast group memberships ({@link TestGroups}): left when it closes. */
+    final List<TestGroups.M> groupMembers = new ArrayList<>();
     private long socketBuffer = Long.MAX_VALUE;
     private long inFlight;
     private volatile long bytesIn;
@@ -320,6 +322,9 @@ public abstract class TestConnection implements Connection {
             onClosed(why);
         } finally {
             unbind();
+            for (TestGroups.M m : new ArrayList<>(groupMembers)) {
+                m.leave(); // as in the core: after CLOSED (the protocol may have left already)
+            }
         }
     }
 

@@ -68,6 +68,8 @@ public final class TestContext implements Context {
     private String serverString = "lws4j";
     private final Map<String, Long> limits = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final Map<String, Integer> parked = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String brokerState = "none";
+    private volatile String brokerDetail = "none";
 
     /** A context whose clock starts at 2024-01-01T00:00:00Z. */
     public TestContext() {
@@ -114,6 +116,27 @@ public final class TestContext implements Context {
     @Override
     public Map<String, Integer> parkedConnections() {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(parked));
+    }
+
+    /**
+     * Makes {@link #groupBrokerState()} and {@link #groupBroker()} say a group broker is installed
+     * in {@code state} ("connected", "connecting", "closed"), described as {@code detail}; null
+     * state: none (the default).
+     */
+    public TestContext groupBroker(String state, String detail) {
+        brokerState = state == null ? "none" : state;
+        brokerDetail = state == null ? "none" : detail;
+        return this;
+    }
+
+    @Override
+    public String groupBrokerState() {
+        return brokerState;
+    }
+
+    @Override
+    public String groupBroker() {
+        return brokerDetail;
     }
 
     /** Sets what {@link #serverString()} answers. */

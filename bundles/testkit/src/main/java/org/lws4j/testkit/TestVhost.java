@@ -27,6 +27,7 @@ public final class TestVhost implements Vhost {
     private final int port;
     private final Map<String, Map<String, String>> offered = new LinkedHashMap<>();
     private final Map<String, TestBinding> bound = new LinkedHashMap<>();
+    private final Map<String, TestGroups> groups = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<KitMount> mounts = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
     private volatile FileOps fileOps;
@@ -172,6 +173,14 @@ public final class TestVhost implements Vhost {
         b.end();
         ctx.turn(() -> b.callVhost(Reason.PROTOCOL_DESTROY, null));
         ctx.log().notice("vhost %s: protocol %s unbound", name, b.name());
+    }
+
+    /**
+     * The broadcast groups of protocol {@code name} on this vhost (what its bindings'
+     * {@code groups()} give, the same over an update).
+     */
+    public TestGroups groups(String name) {
+        return groups.computeIfAbsent(name, n -> new TestGroups(this.name, n));
     }
 
     /** Adds a mount: {@code callback://PROTOCOL} origins reach that protocol's HTTP callbacks. */

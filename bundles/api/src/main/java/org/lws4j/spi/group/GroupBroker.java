@@ -37,7 +37,10 @@ public interface GroupBroker {
 
     /**
      * Sends a message published on this node to the other nodes: {@code vhost} and {@code group}
-     * name the group (groups of the same name on different vhosts are different groups), {@code
+     * name the group (groups of the same name on different vhosts are different groups). The
+     * core's {@code group} is the scope of the {@link org.lws4j.api.Groups} (the protocol's name), a
+     * {@code '/'}, and the group's own name, e.g. {@code "lws-mirror-protocol/x"}; both strings are
+     * any text (a broker escapes what its channel or subject syntax does not allow), {@code
      * payload} is the message (read from its position to its limit; the core does not change it
      * afterwards, the broker must not either), {@code binary} its WebSocket opcode.
      */

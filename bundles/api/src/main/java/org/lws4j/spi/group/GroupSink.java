@@ -11,8 +11,10 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface GroupSink {
     /**
-     * A message another node published to {@code group} on {@code vhost}: the core appends it to the
-     * group on this node for its local members (none: it is dropped). {@code payload} becomes the
+     * A message another node published to {@code group} on {@code vhost} (the strings that node's
+     * core gave {@link GroupBroker#publish}): the core appends it to the group on this node for its
+     * local members (none: it is dropped; the group full: see {@link org.lws4j.api.Groups}, it
+     * never waits here). {@code payload} becomes the
      * core's; the broker must not touch it afterwards.
      */
     void deliver(String vhost, String group, ByteBuffer payload, boolean binary);

@@ -123,4 +123,23 @@ public interface MetricsSink {
     /** A parked connection was taken by the new service ({@code resumed}), or closed with 1001. */
     default void handoff(String vhost, String protocol, boolean resumed) {
     }
+
+    /**
+     * The group broker's state changed, or the broker was installed or removed: {@code state} is
+     * {@code "connected"}, {@code "connecting"}, {@code "closed"} or {@code "none"} (no broker:
+     * groups deliver on this node only). On the broker's thread or the one that plugged it.
+     *
+     * @since 1.1
+     */
+    default void groupBroker(String state) {
+    }
+
+    /**
+     * {@code members} connection members of a group of {@code protocol} on {@code vhost} were
+     * closed: too slow for the messages other nodes sent to the group. On the broker's thread.
+     *
+     * @since 1.1
+     */
+    default void groupSlowClose(String vhost, String protocol, int members) {
+    }
 }

@@ -6,7 +6,7 @@
  * <p>Versioned on its own: a change here moves this package's version only, never the protocol
  * API's ({@code org.lws4j.api}).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.lws4j.spi.metrics;
 

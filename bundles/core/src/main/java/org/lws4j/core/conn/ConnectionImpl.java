@@ -43,6 +43,8 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
     private Binding binding;
     private Object session;
     private Reason inCallback;
+    /** Its broadcast group memberships: left when it closes. */
+    private Runnable groupHook;
     private Timer userTimeout;
     private Timer userTimer;
     private boolean onThread;
@@ -178,8 +180,23 @@ public final class ConnectionImpl extends Wire<RoleHandler> implements Connectio
             handler.onClosed(why);
         } finally {
             unbindProtocol();
+            Runnable groups = groupHook;
+            if (groups != null) {
+                groupHook = null;
+                groups.run(); // it leaves its broadcast groups (after CLOSED: the protocol may leave first)
+            }
             host.connectionClosed(this);
         }
+    }
+
+    /** The connection's broadcast group memberships (core.group's), or null; on its thread. */
+    public Runnable groupHook() {
+        return groupHook;
+    }
+
+    /** Sets what runs when the connection closes to leave its groups; on its thread. */
+    public void setGroupHook(Runnable r) {
+        groupHook = r;
     }
 
     // ---- protocol binding ----------------------------------------------------------------------

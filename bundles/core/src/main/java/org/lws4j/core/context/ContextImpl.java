@@ -60,6 +60,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private volatile boolean stopped;
     private final ThreadDeaths deaths;
     private final MetricsPlug metrics;
+    private final org.lws4j.core.group.GroupTable groups;
 
     public ContextImpl(ContextConfig config, LogImpl log) throws IOException {
         this.config = config;
@@ -87,6 +88,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
         this.vhostTable = new VhostTable(this, vhosts, listeners, binder, steps, threads, log);
         this.connector = new org.lws4j.core.client.ClientConnector(this);
         this.metrics = new MetricsPlug(this, acceptor, threads, config.maxHttpHeaderPool());
+        this.groups = new org.lws4j.core.group.GroupTable(threads, log);
     }
 
     /** The exit status of a process whose service thread died (EX_SOFTWARE). */
@@ -143,6 +145,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
             pt.stop(5000);
         }
         metrics.use(null);
+        groups.setBroker(null);
         log.notice("lws4j context stopped");
     }
 
@@ -365,6 +368,30 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
      */
     public void setMetrics(org.lws4j.spi.metrics.MetricsSink sink) {
         metrics.use(sink);
+        groups.setMetrics(sink);
+    }
+
+    // ---- broadcast groups ----------------------------------------------------------------------
+
+    /** Every broadcast group, and the group broker (see {@link org.lws4j.core.group.GroupTable}). */
+    @Override
+    public org.lws4j.core.group.GroupTable groups() {
+        return groups;
+    }
+
+    @Override
+    public String groupBrokerState() {
+        return groups.brokerState();
+    }
+
+    @Override
+    public String groupBroker() {
+        return groups.brokerLine();
+    }
+
+    /** The group broker from now on (null: groups deliver on this node only). */
+    public void setGroupBroker(org.lws4j.spi.group.GroupBroker broker) {
+        groups.setBroker(broker);
     }
 
     // ---- TLS ---------------------------------------------------------------------------------

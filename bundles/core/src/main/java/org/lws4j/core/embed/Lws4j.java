@@ -90,6 +90,7 @@ public final class Lws4j {
         private TlsProvider tls;
         private Executor executor;
         private org.lws4j.spi.metrics.MetricsSink metrics;
+        private org.lws4j.spi.group.GroupBroker groupBroker;
 
         /** Reads every *.json of {@code dir} and its conf.d/, as the OSGi runtime does. */
         public Builder configDir(Path dir) {
@@ -158,6 +159,16 @@ public final class Lws4j {
         }
 
         /**
+         * Carries broadcast groups to other nodes (a Redis or NATS broker bundle's
+         * {@link org.lws4j.spi.group.GroupBroker}); without one, groups deliver on this node only.
+         * The running context can change it: {@code ContextImpl.setGroupBroker}.
+         */
+        public Builder groupBroker(org.lws4j.spi.group.GroupBroker broker) {
+            this.groupBroker = broker;
+            return this;
+        }
+
+        /**
          * Makes and starts the context.
          *
          * @throws IllegalArgumentException listing every config problem, when there are any
@@ -198,6 +209,9 @@ public final class Lws4j {
             }
             if (metrics != null) {
                 ctx.setMetrics(metrics);
+            }
+            if (groupBroker != null) {
+                ctx.setGroupBroker(groupBroker);
             }
             if (executor != null) {
                 ctx.start(executor);

@@ -43,7 +43,10 @@ import org.osgi.service.component.annotations.Reference;
  *       connections, vhosts it is bound on) and each protocol offered that no service provides;
  *   <li>{@code lws:connections [VHOST|PROTOCOL]}: open connections by vhost and protocol, with
  *       peer, role, age and bytes each way;
- *   <li>{@code lws:close ID [CODE [REASON]]}: closes one (a WebSocket with CODE, default 1000).
+ *   <li>{@code lws:close ID [CODE [REASON]]}: closes one (a WebSocket with CODE, default 1000);
+ *   <li>{@code lws:groups}: the group broker (none, or its address and state) and each broadcast
+ *       group with members: vhost, protocol, name, connections, listeners, messages published,
+ *       writers held, messages from other nodes waiting.
  * </ul>
  *
  * They live in core because they show what only core knows (limits, bindings, header pools);
@@ -54,7 +57,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=vhosts",
     "osgi.command.function=protocols",
     "osgi.command.function=connections",
-    "osgi.command.function=close"})
+    "osgi.command.function=close",
+    "osgi.command.function=groups"})
 public final class LwsCommands {
     private final Context context;
     private final BundleContext bc;
@@ -95,7 +99,32 @@ public final class LwsCommands {
                 : "connection " + id + ": no such connection open");
     }
 
+    public void groups() {
+        System.out.print(groupsText());
+    }
+
     // ---- text --------------------------------------------------------------------------------
+
+    String groupsText() {
+        if (!(context instanceof ContextImpl ctx)) {
+            return "the Context service is not lws4j core's\n";
+        }
+        org.lws4j.core.group.GroupTable gt = ctx.groups();
+        StringBuilder out = new StringBuilder();
+        String line = gt.brokerLine();
+        out.append("group broker: ").append(line.equals("none") ? "none (groups deliver on this node only)" : line)
+                .append('\n');
+        List<org.lws4j.core.group.GroupTable.Row> rows = gt.rows();
+        TextTable t = new TextTable("");
+        t.row("VHOST", "PROTOCOL", "GROUP", "CONNECTIONS", "LISTENERS", "PUBLISHED", "HELD", "BACKLOG");
+        for (org.lws4j.core.group.GroupTable.Row r : rows) {
+            t.row(r.vhost(), r.scope(), r.info().name().isEmpty() ? "\"\"" : r.info().name(), r.info().connections(),
+                    r.info().listeners(), r.info().published(), r.info().held(), r.info().backlog());
+        }
+        t.appendTo(out);
+        out.append(rows.size()).append(rows.size() == 1 ? " group" : " groups").append('\n');
+        return out.toString();
+    }
 
     String vhostsText() {
         StringBuilder out = new StringBuilder();

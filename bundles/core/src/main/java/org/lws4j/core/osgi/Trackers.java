@@ -21,6 +21,7 @@ final class Trackers {
         all.add(new ExtensionTracker(bc, ctx, log));
         all.add(new FileOpsTracker(bc, ctx, log));
         all.add(new OriginTracker(bc, ctx, log));
+        all.add(new GroupBrokerTracker(bc, ctx, log));
         all.add(new MetricsTracker(bc, ctx, log));
         all.add(new TlsTracker(bc, ctx, log));
     }

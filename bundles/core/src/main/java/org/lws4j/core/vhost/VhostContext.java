@@ -24,4 +24,7 @@ public interface VhostContext {
 
     /** The installed file-ops layers over the platform's. */
     org.lws4j.core.mount.LayeredFileOps fileOpsLayers();
+
+    /** Every broadcast group of the context. */
+    org.lws4j.core.group.GroupTable groups();
 }

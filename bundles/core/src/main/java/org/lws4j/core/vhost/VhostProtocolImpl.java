@@ -32,6 +32,7 @@ public final class VhostProtocolImpl implements Binding {
     private final List<Set<ConnectionImpl>> perThread;
     private volatile Object data;
     private volatile boolean live = true;
+    private volatile org.lws4j.api.Groups groups;
     /** Its timed callbacks waiting in thread 0's queue; touched on thread 0 only. */
     private final java.util.Set<Timer> timers = new java.util.HashSet<>();
 
@@ -149,6 +150,17 @@ public final class VhostProtocolImpl implements Binding {
                 }
             });
         }
+    }
+
+    /** The groups of this protocol's name on this vhost: the context's, shared with the name's next binding. */
+    @Override
+    public org.lws4j.api.Groups groups() {
+        org.lws4j.api.Groups g = groups;
+        if (g == null) {
+            g = vhost.contextImpl().groups().scope(vhost.name(), name);
+            groups = g;
+        }
+        return g;
     }
 
     @Override

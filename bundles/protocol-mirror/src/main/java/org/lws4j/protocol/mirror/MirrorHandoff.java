@@ -1,30 +1,23 @@
 package org.lws4j.protocol.mirror;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.lws4j.api.Connection;
 import org.lws4j.api.HandoffState;
 
 /**
- * lws-mirror-protocol's state over an update, as plain data. A session goes over as
- * {@value #SESSION} (its group, its member id, a message half received); the vhost as
- * {@value #VHOST}: for each group that had members handed over, the ring's messages (so none sent
- * before the update is lost, written or not), the next place, and each member's place and held
- * message. The new version rebuilds the groups first, each member a placeholder holding its place
- * (so the ring never overwrites what it has not written), then each connection claims its own.
- * Placeholders whose connection never comes back (closed meanwhile) are dropped after
- * {@value #CLAIM_DEADLINE_MS} ms.
+ * lws-mirror-protocol's state over an update, as plain data. The groups are the server's
+ * ({@link org.lws4j.api.Groups}): their rings, each member's place and held message stay there
+ * while the protocol is replaced, so only a session's own part goes over, as {@value #SESSION}:
+ * its group's name and a message half received. The new version joins the group again, which
+ * gives the connection its membership back as it was (nothing lost, nothing twice). The vhost's
+ * state ({@value #VHOST}) is empty; the formats of the versions that kept the rings themselves
+ * ({@code lws-mirror/1}) are refused, so an update from one of those closes its connections with
+ * 1001 once.
  */
 final class MirrorHandoff {
-    static final String SESSION = "lws-mirror/1";
-    static final String VHOST = "lws-mirror-vhost/1";
-    /** The tag of the timed callback that drops unclaimed placeholders. */
-    static final Object CLAIM_DEADLINE = "claim-deadline";
-    static final long CLAIM_DEADLINE_MS = 10_000;
+    static final String SESSION = "lws-mirror/2";
+    static final String VHOST = "lws-mirror-vhost/2";
 
     private MirrorHandoff() {
     }
@@ -34,55 +27,27 @@ final class MirrorHandoff {
         if (s == null || s.member == null) {
             return null; // not in a group (yet): nothing to keep
         }
-        HandoffState st = HandoffState.of(SESSION).put("group", s.group.name).put("member", s.member.id)
-                .put("partialBinary", s.partialBinary);
+        HandoffState st = HandoffState.of(SESSION).put("group", s.member.group()).put("partialBinary", s.partialBinary);
         if (s.partial != null) {
             ByteBuffer p = s.partial.duplicate().flip();
             byte[] b = new byte[p.remaining()];
             p.get(b);
             st.put("partial", b);
         }
-        s.groups.exported(s.group, s.member.id);
         return st;
     }
 
-    /** After every session's export: the groups of the members that go over. */
-    static HandoffState exportVhost(MirrorProtocol.Groups gs) {
-        List<HandoffState> groups = new ArrayList<>();
-        for (Map.Entry<MirrorGroup, Set<Long>> e : gs.takeExported().entrySet()) {
-            groups.add(e.getKey().export(e.getValue()));
-        }
-        return HandoffState.of(VHOST).put("groups", groups);
+    /** The new version's binding: the old one's vhost state says nothing, but must be of this format. */
+    static boolean importVhost(HandoffState state) {
+        return state == null || VHOST.equals(state.format());
     }
 
-    /** The new version's binding takes the groups; false for a state it does not read. */
-    static boolean importVhost(MirrorProtocol.Groups gs, HandoffState state) {
-        if (state == null) {
-            return true;
-        }
-        if (!VHOST.equals(state.format())) {
-            return false;
-        }
-        for (Object o : state.getList("groups")) {
-            HandoffState g = (HandoffState) o;
-            if (!gs.get(g.getString("name")).restore(g)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A connection back: its group and place, the message it was receiving. */
-    static boolean importSession(Connection wsi, MirrorProtocol.Session s, MirrorProtocol.Groups gs, HandoffState st) {
+    /** A connection back: its group membership as the server kept it, the message it was receiving. */
+    static boolean importSession(Connection wsi, MirrorProtocol.Session s, HandoffState st) {
         if (!SESSION.equals(st.format()) || st.getString("group") == null) {
             return false;
         }
-        s.groups = gs;
-        s.group = gs.get(st.getString("group"));
-        s.member = s.group.claim(st.getLong("member", -1), wsi);
-        if (s.member == null) {
-            s.member = s.group.join(wsi); // its group's state did not come: it reads from now on
-        }
+        s.member = wsi.groups().join(wsi, st.getString("group"));
         s.partialBinary = st.getBoolean("partialBinary", false);
         byte[] partial = st.getBytes("partial");
         if (partial != null) {

@@ -1,15 +1,11 @@
 package org.lws4j.protocol.mirror;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.Map;
 
 import org.lws4j.api.CloseStatus;
 import org.lws4j.api.Connection;
+import org.lws4j.api.GroupMember;
+import org.lws4j.api.GroupMessage;
 import org.lws4j.api.Handoff;
 import org.lws4j.api.HandoffState;
 import org.lws4j.api.Protocol;
@@ -17,10 +13,7 @@ import org.lws4j.api.ProtocolAdapter;
 import org.lws4j.api.ProtocolName;
 import org.lws4j.api.Result;
 import org.lws4j.api.VhostProtocol;
-import org.lws4j.api.WriteMode;
 import org.osgi.service.component.annotations.Component;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lws-mirror-protocol}, wire-compatible with libwebsockets' test plugin: every message is
@@ -29,9 +22,13 @@ import java.util.concurrent.TimeUnit;
  * the group "". Messages are gathered whole before they are mirrored, up to {@link #MAX_MESSAGE}
  * bytes (larger ones close the connection with 1009).
  *
- * <p>An update keeps the connections ({@link Handoff}, see {@link MirrorHandoff}): each group
- * goes over with its ring (messages not yet written to every member included), each member's
- * place in it and held message, each connection with its group and a message half received.
+ * <p>A group is one of the server's broadcast groups ({@link org.lws4j.api.Groups}), so it has
+ * their back-pressure (a slow reader holds the writers back, nothing is dropped) and, with a group
+ * broker installed, spans every node behind the load balancer.
+ *
+ * <p>An update keeps the connections ({@link Handoff}, see {@link MirrorHandoff}): the groups stay
+ * in the server meanwhile; each connection goes over with its group's name and a message half
+ * received, and joins again.
  */
 @Component(service = Protocol.class)
 @ProtocolName(MirrorProtocol.NAME)
@@ -39,42 +36,9 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
     public static final String NAME = "lws-mirror-protocol";
     static final int MAX_MESSAGE = 64 * 1024;
 
-    /** Per vhost: the groups, by name. */
-    static final class Groups {
-        final Map<String, MirrorGroup> byName = new HashMap<>();
-        /** The members whose sessions went to the next version, by group (while it updates). */
-        final Map<MirrorGroup, Set<Long>> exported = new HashMap<>();
-
-        synchronized void exported(MirrorGroup g, long id) {
-            exported.computeIfAbsent(g, k -> new HashSet<>()).add(id);
-        }
-
-        synchronized Map<MirrorGroup, Set<Long>> takeExported() {
-            Map<MirrorGroup, Set<Long>> m = new HashMap<>(exported);
-            exported.clear();
-            return m;
-        }
-
-        synchronized List<MirrorGroup> all() {
-            return new ArrayList<>(byName.values());
-        }
-
-        synchronized MirrorGroup get(String name) {
-            return byName.computeIfAbsent(name, MirrorGroup::new);
-        }
-
-        synchronized void dropIfEmpty(MirrorGroup g, boolean empty) {
-            if (empty) {
-                byName.remove(g.name, g);
-            }
-        }
-    }
-
     /** Per connection. */
     static final class Session {
-        Groups groups;
-        MirrorGroup group;
-        MirrorGroup.Member member;
+        GroupMember member;
         ByteBuffer partial;
         boolean partialBinary;
     }
@@ -85,18 +49,10 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
     }
 
     @Override
-    protected Result onProtocolInit(VhostProtocol binding) {
-        binding.setData(new Groups());
-        return Result.CONTINUE;
-    }
-
-    @Override
     protected Result onEstablished(Connection wsi, ByteBuffer in) {
         String name = wsi.request().urlArg("mirror");
         Session s = wsi.session();
-        s.groups = wsi.protocolBinding().data();
-        s.group = s.groups.get(name == null ? "" : name);
-        s.member = s.group.join(wsi);
+        s.member = wsi.groups().join(wsi, name == null ? "" : name);
         return Result.CONTINUE;
     }
 
@@ -136,10 +92,9 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
             wsi.close(CloseStatus.MESSAGE_TOO_LARGE, "mirror messages are at most " + MAX_MESSAGE + " bytes");
             return Result.CLOSE;
         }
-        if (!s.group.send(s.member, msg, s.partialBinary)) {
-            // the ring is full: stop reading from this writer until the slowest reader catches up
-            wsi.rxFlowControl(false);
-        }
+        // false: the group is full; the server holds the message and reads no more from this
+        // writer until the slowest reader catches up
+        s.member.publish(msg, s.partialBinary);
         return Result.CONTINUE;
     }
 
@@ -149,15 +104,14 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
         if (s.member == null) {
             return Result.CONTINUE;
         }
-        MirrorGroup.Message m = s.group.peek(s.member);
+        GroupMessage m = s.member.peek();
         if (m == null) {
             return Result.CONTINUE;
         }
-        if (!wsi.write(m.data().duplicate(), m.binary() ? WriteMode.BINARY : WriteMode.TEXT) || s.member == null) {
+        if (!wsi.write(m.payload(), m.mode())) {
             return Result.CLOSE;
         }
-        s.group.advance(s.member);
-        if (s.group.hasMore(s.member)) {
+        if (s.member.advance()) {
             wsi.requestWriteable();
         }
         return Result.CONTINUE;
@@ -167,7 +121,7 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
     protected Result onClosed(Connection wsi, ByteBuffer in) {
         Session s = wsi.session();
         if (s != null && s.member != null) {
-            s.groups.dropIfEmpty(s.group, s.group.leave(s.member));
+            s.member.leave();
             s.member = null;
         }
         return Result.CONTINUE;
@@ -180,30 +134,16 @@ public final class MirrorProtocol extends ProtocolAdapter implements Handoff {
 
     @Override
     public HandoffState exportVhost(VhostProtocol binding) {
-        return MirrorHandoff.exportVhost(binding.data());
+        return HandoffState.of(MirrorHandoff.VHOST); // the groups stay in the server
     }
 
     @Override
     public boolean importVhost(VhostProtocol binding, HandoffState state) {
-        if (!MirrorHandoff.importVhost(binding.data(), state)) {
-            return false;
-        }
-        binding.timedCallback(MirrorHandoff.CLAIM_DEADLINE, MirrorHandoff.CLAIM_DEADLINE_MS, TimeUnit.MILLISECONDS);
-        return true;
+        return MirrorHandoff.importVhost(state);
     }
 
     @Override
     public boolean importSession(Connection wsi, HandoffState state) {
-        return MirrorHandoff.importSession(wsi, wsi.session(), wsi.protocolBinding().data(), state);
-    }
-
-    @Override
-    protected void onTimedCallback(VhostProtocol binding, Object tag) {
-        if (tag == MirrorHandoff.CLAIM_DEADLINE) {
-            Groups gs = binding.data();
-            for (MirrorGroup g : gs.all()) {
-                gs.dropIfEmpty(g, g.dropUnclaimed());
-            }
-        }
+        return MirrorHandoff.importSession(wsi, wsi.session(), state);
     }
 }

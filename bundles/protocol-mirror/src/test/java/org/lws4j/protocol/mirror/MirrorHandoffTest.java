@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.lws4j.api.Groups;
 import org.lws4j.api.HandoffState;
 import org.lws4j.api.WriteMode;
 import org.lws4j.testkit.TestContext;
@@ -69,7 +70,7 @@ class MirrorHandoffTest {
         TestWebSocket writer = open("s");
         TestWebSocket slow = open("s");
         List<String> sent = new ArrayList<>();
-        for (int i = 0; i < MirrorGroup.RING + 10; i++) {
+        for (int i = 0; i < Groups.RING + 10; i++) {
             sent.add("m" + i);
             writer.sendText("m" + i);
             writer.drain();
@@ -116,8 +117,8 @@ class MirrorHandoffTest {
     @Test
     void aStateOfAnotherFormatIsRefused() {
         MirrorProtocol p = new MirrorProtocol();
-        assertFalse(MirrorHandoff.importVhost(new MirrorProtocol.Groups(), HandoffState.of("lws-mirror-vhost/0")));
+        assertFalse(MirrorHandoff.importVhost(HandoffState.of("lws-mirror-vhost/1")), "the rings of 1 are not taken");
         TestWebSocket a = open("z");
-        assertFalse(p.importSession(a, HandoffState.of("lws-mirror/0").put("group", "z")));
+        assertFalse(p.importSession(a, HandoffState.of("lws-mirror/1").put("group", "z").put("member", 0L)));
     }
 }

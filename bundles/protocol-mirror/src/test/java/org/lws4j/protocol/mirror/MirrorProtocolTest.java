@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.lws4j.api.Groups;
 import org.lws4j.api.WriteMode;
 import org.lws4j.testkit.TestBinding;
 import org.lws4j.testkit.TestContext;
@@ -53,13 +54,13 @@ class MirrorProtocolTest {
         TestWebSocket writer = mirror.openWebSocket("/?mirror=s");
         TestWebSocket slow = mirror.openWebSocket("/?mirror=s");
         List<String> sent = new ArrayList<>();
-        for (int i = 0; i < MirrorGroup.RING + 10; i++) {
+        for (int i = 0; i < Groups.RING + 10; i++) {
             sent.add("m" + i);
             writer.sendText("m" + i);
             writer.drain(); // the writer reads its own copies; the slow reader reads nothing
         }
         assertTrue(writer.isRxPaused(), "the ring is full: the writer is not read");
-        assertEquals(MirrorGroup.RING, writer.texts().size());
+        assertEquals(Groups.RING, writer.texts().size());
         while (ctx.drainAll() > 0) {
             // the slow reader catches up, the writer resumes, until everything went round
         }
@@ -81,13 +82,12 @@ class MirrorProtocolTest {
         TestWebSocket a = mirror.openWebSocket("/?mirror=l");
         TestWebSocket b = mirror.openWebSocket("/?mirror=l");
         b.sendClose(1000, "");
-        for (int i = 0; i < MirrorGroup.RING * 2; i++) {
+        for (int i = 0; i < Groups.RING * 2; i++) {
             a.sendText("x" + i);
             a.drain();
         }
-        assertEquals(MirrorGroup.RING * 2, a.texts().size(), "a member that left holds nothing back");
-        MirrorProtocol.Groups groups = mirror.data();
+        assertEquals(Groups.RING * 2, a.texts().size(), "a member that left holds nothing back");
         a.disconnect();
-        assertTrue(groups.byName.isEmpty(), "an empty group is dropped");
+        assertTrue(mirror.groups().groups().isEmpty(), "an empty group is dropped");
     }
 }

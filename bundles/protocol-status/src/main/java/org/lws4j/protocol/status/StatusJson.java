@@ -142,6 +142,11 @@ final class StatusJson {
         w.writeBooleanField("handoff_in_progress", !parked.isEmpty());
         counts(w, "parked", new TreeMap<>(parked));
         w.writeEndObject();
+        // the group broker carrying broadcast groups to other nodes: "none" (this node only), or its state
+        w.writeObjectFieldStart("group_broker");
+        w.writeStringField("state", ctx.groupBrokerState());
+        w.writeStringField("detail", ctx.groupBroker());
+        w.writeEndObject();
         w.writeObjectFieldStart("traffic");
         w.writeNumberField("bytes_in", traffic.bytesIn());
         w.writeNumberField("bytes_out", traffic.bytesOut());

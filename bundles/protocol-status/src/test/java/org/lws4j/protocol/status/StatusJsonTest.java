@@ -117,4 +117,14 @@ class StatusJsonTest {
         assertTrue(j.at("/server/connections/handoff_in_progress").asBoolean());
         assertEquals(12, j.at("/server/connections/parked/lws-mirror-protocol").asInt());
     }
+
+    @Test
+    void theGroupBrokerShowsWithItsState() throws Exception {
+        JsonNode j = render(List.of());
+        assertEquals("none", j.at("/server/group_broker/state").asText(), "no broker: groups deliver on this node only");
+        ctx.groupBroker("connecting", "redis://127.0.0.1:6379 reconnecting in 2 s");
+        j = render(List.of());
+        assertEquals("connecting", j.at("/server/group_broker/state").asText());
+        assertEquals("redis://127.0.0.1:6379 reconnecting in 2 s", j.at("/server/group_broker/detail").asText());
+    }
 }

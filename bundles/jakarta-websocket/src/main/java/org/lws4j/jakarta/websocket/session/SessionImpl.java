@@ -122,8 +122,18 @@ public final class SessionImpl implements Session {
         this.extensions = List.copyOf(ext);
         this.coders = new Coders(config);
         this.wsi = c;
+        try {
+            // lws4j's broadcast groups of the Jakarta protocol on this vhost (thread-safe), for
+            // endpoints that broadcast across nodes: getUserProperties().get(Groups.class.getName())
+            userProperties.put(GROUPS_PROPERTY, c.groups());
+        } catch (UnsupportedOperationException older) {
+            // a core without groups: the endpoint finds none
+        }
         this.open = true;
     }
+
+    /** The user property holding the {@link org.lws4j.api.Groups} of the session's vhost. */
+    static final String GROUPS_PROPERTY = "org.lws4j.api.Groups";
 
     /** The Sender wrote the Close this side queued. Service thread. */
     void closeWritten(int code, String reason) {
