@@ -1,0 +1,169 @@
+package org.lws4j.group.relay;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real broker for tests: {@code redis-server} or {@code nats-server} on 127.0.0.1, on a free port,
+ * in a temporary folder, started and awaited by its "ready" log line (never a sleep), killed with
+ * SIGKILL to play a crash, and restarted on the same port. A missing program fails the test with the
+ * Debian package to install.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private final String program;
+    private final String debianPackage;
+    private final String readyLine;
+    private final Path dir;
+    private final int port;
+    private final List<String> output = new ArrayList<>();
+    private Process process;
+
+    private ServerProcess(String program, String debianPackage, String readyLine, Path dir, int port) {
+        this.program = program;
+        this.debianPackage = debianPackage;
+        this.readyLine = readyLine;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Starts {@code redis-server} (Debian redis-server) with no persistence. */
+    public static ServerProcess redis(Path dir) throws IOException {
+        ServerProcess p = new ServerProcess("redis-server", "redis-server", "Ready to accept connections", dir, freePort());
+        p.start();
+        return p;
+    }
+
+    /** Starts {@code nats-server} (Debian nats-server). */
+    public static ServerProcess nats(Path dir) throws IOException {
+        ServerProcess p = new ServerProcess("nats-server", "nats-server", "Server is ready", dir, freePort());
+        p.start();
+        return p;
+    }
+
+    /** The port it listens on (the same after a restart). */
+    public int port() {
+        return port;
+    }
+
+    /** Its process id, for reading its CPU time from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    private List<String> command() {
+        if (program.equals("redis-server")) {
+            return List.of(find(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes",
+                    "--client-output-buffer-limit", "pubsub", "0", "0", "0");
+        }
+        return List.of(find(), "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", "0");
+    }
+
+    private String find() {
+        for (String d : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")) {
+            Path p = Path.of(d, program);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new AssertionError(program + " not found: install the Debian package " + debianPackage
+                + " (apt-get install -y " + debianPackage + ")");
+    }
+
+    /** Starts it (again, on the same port) and returns once it logged that it is ready. */
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(program + " is running");
+        }
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder(command()).directory(dir.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                    if (line.contains(readyLine)) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.countDown();
+        }, program + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!ready.await(20, TimeUnit.SECONDS) || !p.isAlive()) {
+                p.destroyForcibly();
+                throw new AssertionError(program + " on port " + port + " did not say \"" + readyLine
+                        + "\" in 20 s; its output:\n" + String.join("\n", output()));
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        process = p;
+    }
+
+    /** Kills it with SIGKILL (a crash: no goodbye to the clients) and waits for it to end. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-KILL", Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError(program + " did not die of SIGKILL in 10 s");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** What it printed so far. */
+    public List<String> output() {
+        synchronized (output) {
+            return new ArrayList<>(output);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
