@@ -1,9 +1,11 @@
 package org.lws4j.group.nats;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.lws4j.api.Log;
 import org.lws4j.group.relay.BrokerSettings;
@@ -39,6 +41,7 @@ public final class NatsRelay extends RelayBroker {
     @Override
     protected Session connect() throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<Exception> cause = new AtomicReference<>();
         String url = (settings.tls() ? "tls://" : "nats://") + hostPort();
         Options.Builder o = new Options.Builder()
                 .server(url)
@@ -53,14 +56,34 @@ public final class NatsRelay extends RelayBroker {
                     }
                 })
                 .errorListener(new ErrorListener() {
-                    // jnats reports errors here and through exceptions; the link thread logs those
+                    // jnats's connect() says only "Unable to connect"; the reason (a refused
+                    // certificate, an authorization error) comes here: kept for the exception
+                    @Override
+                    public void errorOccurred(Connection conn, String error) {
+                        cause.set(new IOException(error));
+                    }
+
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        cause.set(exp);
+                    }
                 });
+        if (settings.tls()) {
+            o.sslContext(settings.sslContext());
+        }
         if (settings.user() != null || settings.password() != null) {
             o.userInfo(settings.user() == null ? "" : settings.user(),
                     settings.password() == null ? "" : settings.password());
         }
-        Connection c = Nats.connect(o.build());
-        return new NatsSession(c, ended);
+        try {
+            return new NatsSession(Nats.connect(o.build()), ended);
+        } catch (IOException e) {
+            Exception why = cause.get();
+            if (why != null) {
+                e.initCause(why);
+            }
+            throw e;
+        }
     }
 
     private String hostPort() {

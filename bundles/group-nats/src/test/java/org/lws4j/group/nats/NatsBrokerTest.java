@@ -29,6 +29,16 @@ class NatsBrokerTest extends BrokerContractTest {
         return "nats://127.0.0.1:" + port;
     }
 
+    @Override
+    protected ServerProcess startTlsServer(Path dir, Path cert, Path key) throws IOException {
+        return ServerProcess.natsTls(dir, cert, key);
+    }
+
+    @Override
+    protected String tlsUrl(int port) {
+        return "tls://127.0.0.1:" + port;
+    }
+
     @Test
     void namesBecomeOneSubjectTokenEach() {
         assertEquals("localhost", NatsRelay.token("localhost"));

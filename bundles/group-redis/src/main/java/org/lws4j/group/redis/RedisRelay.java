@@ -31,10 +31,15 @@ public final class RedisRelay extends RelayBroker {
     }
 
     @Override
-    protected Session connect() {
+    protected Session connect() throws Exception {
         HostAndPort at = new HostAndPort(settings.host(), settings.port());
-        JedisClientConfig cfg = DefaultJedisClientConfig.builder()
-                .ssl(settings.tls())
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder();
+        if (settings.tls()) {
+            javax.net.ssl.SSLParameters verify = new javax.net.ssl.SSLParameters();
+            verify.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            b.ssl(true).sslSocketFactory(settings.sslContext().getSocketFactory()).sslParameters(verify);
+        }
+        JedisClientConfig cfg = b
                 .user(settings.user())
                 .password(settings.password())
                 .connectionTimeoutMillis(CONNECT_TIMEOUT_MS)

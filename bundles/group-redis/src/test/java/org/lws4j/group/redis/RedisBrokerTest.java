@@ -32,6 +32,16 @@ class RedisBrokerTest extends BrokerContractTest {
         return "redis://127.0.0.1:" + port;
     }
 
+    @Override
+    protected ServerProcess startTlsServer(Path dir, Path cert, Path key) throws IOException {
+        return ServerProcess.redisTls(dir, cert, key);
+    }
+
+    @Override
+    protected String tlsUrl(int port) {
+        return "rediss://127.0.0.1:" + port;
+    }
+
     @Test
     void messagesOfOtherProgramsUnderThePrefixAreIgnoredAndCounted() throws Exception {
         Node a = connected();

@@ -2,10 +2,21 @@ package org.lws4j.group.relay;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Where the group broker is and how to talk to it, read from the {@code group-broker*} keys of the
@@ -22,9 +33,11 @@ import java.util.regex.Pattern;
  * @param prefix channel prefix ({@value #PREFIX}): nodes with the same prefix form one cluster
  * @param queueSize messages waiting to be sent before more are dropped ({@value #QUEUE})
  * @param retryMaxMillis longest wait between reconnection attempts ({@value #RETRY_MAX_MS})
+ * @param caFile PEM file of the certificates a TLS broker's must chain to ({@value #CA}), or null
+ *     for the JVM's trust store
  */
 public record BrokerSettings(String scheme, String host, int port, boolean tls, String user, String password,
-                             String prefix, int queueSize, long retryMaxMillis) {
+                             String prefix, int queueSize, long retryMaxMillis, Path caFile) {
     /** The ConfigAdmin PID the broker bundles read in Karaf (etc/org.lws4j.group.broker.cfg). */
     public static final String PID = "org.lws4j.group.broker";
     /** Key: the broker's URL; absent or empty, groups stay on this node. */
@@ -39,6 +52,8 @@ public record BrokerSettings(String scheme, String host, int port, boolean tls, 
     public static final String QUEUE = "group-broker-queue";
     /** Key: longest back-off between reconnection attempts in ms, default {@value #DEFAULT_RETRY_MAX_MS}. */
     public static final String RETRY_MAX_MS = "group-broker-retry-max-ms";
+    /** Key: a PEM file of CA certificates to trust for {@code rediss://} and {@code tls://} instead of the JVM's. */
+    public static final String CA = "group-broker-ca";
 
     public static final String DEFAULT_PREFIX = "lws4j";
     public static final int DEFAULT_QUEUE = 10_000;
@@ -108,8 +123,16 @@ public record BrokerSettings(String scheme, String host, int port, boolean tls, 
         }
         int queue = (int) number(props, QUEUE, DEFAULT_QUEUE, 1, 1_000_000);
         long retryMax = number(props, RETRY_MAX_MS, DEFAULT_RETRY_MAX_MS, 100, 600_000);
+        String ca = text(props, CA);
+        Path caFile = null;
+        if (ca != null) {
+            caFile = Path.of(ca);
+            if (!Files.isReadable(caFile)) {
+                throw new IllegalArgumentException(CA + ": " + ca + ": no such file, or not readable");
+            }
+        }
         return Optional.of(new BrokerSettings(scheme, host, uri.getPort() > 0 ? uri.getPort() : defaultPort, tls,
-                user, password, prefix, queue, retryMax));
+                user, password, prefix, queue, retryMax, caFile));
     }
 
     private static String text(Map<String, ?> props, String key) {
@@ -140,6 +163,32 @@ public record BrokerSettings(String scheme, String host, int port, boolean tls, 
             throw new IllegalArgumentException(key + ": " + v + " is out of range (" + min + " to " + max + ")");
         }
         return v;
+    }
+
+    /**
+     * The TLS context for a {@code rediss://} or {@code tls://} broker: trusting the certificates of
+     * {@link #caFile()} when set, else the JVM's default.
+     */
+    public SSLContext sslContext() throws IOException, GeneralSecurityException {
+        if (caFile == null) {
+            return SSLContext.getDefault();
+        }
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        int i = 0;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, c);
+            }
+        }
+        if (i == 0) {
+            throw new GeneralSecurityException(CA + ": " + caFile + " holds no certificate");
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     /** {@code url} with its password replaced by "***", for error messages. */

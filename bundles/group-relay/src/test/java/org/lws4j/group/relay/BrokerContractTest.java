@@ -41,6 +41,12 @@ public abstract class BrokerContractTest {
     /** The URL of the server on {@code port}, e.g. "redis://127.0.0.1:" + port. */
     protected abstract String url(int port);
 
+    /** Starts the broker's server answering TLS with {@code cert} and {@code key}. */
+    protected abstract ServerProcess startTlsServer(Path dir, Path cert, Path key) throws IOException;
+
+    /** The TLS URL of the server on {@code port}, e.g. "rediss://127.0.0.1:" + port. */
+    protected abstract String tlsUrl(int port);
+
     @TempDir
     protected Path tmp;
     protected ServerProcess server;
@@ -71,7 +77,7 @@ public abstract class BrokerContractTest {
     /** A node opened on the test's server with {@code extra} settings, not yet awaited. */
     protected Node node(Map<String, String> extra) {
         Map<String, String> p = new HashMap<>(extra);
-        p.put(BrokerSettings.URL, url(server.port()));
+        p.putIfAbsent(BrokerSettings.URL, url(server.port()));
         p.putIfAbsent(BrokerSettings.RETRY_MAX_MS, "500");
         ListLog log = new ListLog();
         RelayBroker b = newBroker(BrokerSettings.from(p).orElseThrow(), log);
@@ -257,6 +263,35 @@ public abstract class BrokerContractTest {
         Node b = connected();
         a.publish("v", "g", "now");
         b.sink().awaitText("now", 20);
+    }
+
+    @Test
+    void tlsToABrokerWhoseCaIsGivenAndACertificateNotTrustedIsRefusedSayingWhy() throws Exception {
+        Path cert = ServerProcess.selfSignedCertificate(tmp.resolve("tls"));
+        try (ServerProcess tls = startTlsServer(tmp.resolve("tls-server"), cert, cert.resolveSibling("key.pem"))) {
+            Map<String, String> trusted = Map.of(BrokerSettings.URL, tlsUrl(tls.port()), BrokerSettings.CA, cert.toString());
+            Node a = node(trusted);
+            Node b = node(trusted);
+            a.sink().awaitState(State.CONNECTED, 20);
+            b.sink().awaitState(State.CONNECTED, 20);
+            a.publish("v", "g", "over TLS");
+            b.sink().awaitText("over TLS", 20);
+            // the JVM's trust store does not know the self-signed certificate
+            Node untrusting = node(Map.of(BrokerSettings.URL, tlsUrl(tls.port())));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (untrusting.log().count("cannot connect") == 0 && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertTrue(untrusting.log().lines().stream().anyMatch(l -> l.contains("cannot connect")
+                    && (l.contains("PKIX") || l.contains("certificate"))), untrusting.log().lines().toString());
+            assertEquals(State.CONNECTING, untrusting.broker().state());
+            // and a plain connection to the TLS port does not get through either
+            Node plain = node(Map.of(BrokerSettings.URL, url(tls.port())));
+            assertEquals(State.CONNECTING, plain.broker().state());
+            a.publish("v", "g", "still TLS");
+            b.sink().awaitText("still TLS", 20);
+            assertTrue(untrusting.sink().delivered().isEmpty());
+        }
     }
 
     @Test

@@ -79,6 +79,9 @@ class BrokerSettingsTest {
                         Map.of(BrokerSettings.URL, "nats://h", BrokerSettings.PREFIX, "a..b"))).getMessage());
         assertEquals("group-broker-queue: \"lots\" is not a number", assertThrows(IllegalArgumentException.class,
                 () -> BrokerSettings.from(Map.of(BrokerSettings.URL, "nats://h", BrokerSettings.QUEUE, "lots"))).getMessage());
+        assertEquals("group-broker-ca: /nonexistent/ca.pem: no such file, or not readable",
+                assertThrows(IllegalArgumentException.class, () -> BrokerSettings.from(Map.of(BrokerSettings.URL,
+                        "rediss://h", BrokerSettings.CA, "/nonexistent/ca.pem"))).getMessage());
         assertEquals("group-broker-queue: 0 is out of range (1 to 1000000)", assertThrows(IllegalArgumentException.class,
                 () -> BrokerSettings.from(Map.of(BrokerSettings.URL, "nats://h", BrokerSettings.QUEUE, "0"))).getMessage());
     }

@@ -26,6 +26,8 @@ public final class ServerProcess implements AutoCloseable {
     private final String readyLine;
     private final Path dir;
     private final int port;
+    private Path tlsCert;
+    private Path tlsKey;
     private final List<String> output = new ArrayList<>();
     private Process process;
 
@@ -51,6 +53,47 @@ public final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /** Starts {@code redis-server} answering TLS only, with {@code cert} and {@code key} (PEM). */
+    public static ServerProcess redisTls(Path dir, Path cert, Path key) throws IOException {
+        ServerProcess p = new ServerProcess("redis-server", "redis-server", "Ready to accept connections", dir, freePort());
+        p.tlsCert = cert;
+        p.tlsKey = key;
+        p.start();
+        return p;
+    }
+
+    /** Starts {@code nats-server} requiring TLS, with {@code cert} and {@code key} (PEM). */
+    public static ServerProcess natsTls(Path dir, Path cert, Path key) throws IOException {
+        ServerProcess p = new ServerProcess("nats-server", "nats-server", "Server is ready", dir, freePort());
+        p.tlsCert = cert;
+        p.tlsKey = key;
+        p.start();
+        return p;
+    }
+
+    /**
+     * Makes a self-signed EC certificate for 127.0.0.1 (subjectAltName IP) with openssl, as
+     * {@code cert.pem} and {@code key.pem} in {@code dir}; returns the certificate (the key beside it).
+     */
+    public static Path selfSignedCertificate(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("openssl not found: install the Debian package openssl", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError("openssl req failed: " + out);
+        }
+        return cert;
+    }
+
     /** The port it listens on (the same after a restart). */
     public int port() {
         return port;
@@ -62,12 +105,24 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private List<String> command() {
+        List<String> c = new ArrayList<>(List.of(find()));
         if (program.equals("redis-server")) {
-            return List.of(find(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes",
-                    "--client-output-buffer-limit", "pubsub", "0", "0", "0");
+            c.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    "--client-output-buffer-limit", "pubsub", "0", "0", "0"));
+            if (tlsCert == null) {
+                c.addAll(List.of("--port", Integer.toString(port)));
+            } else {
+                c.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file", tlsCert.toString(),
+                        "--tls-key-file", tlsKey.toString(), "--tls-ca-cert-file", tlsCert.toString(),
+                        "--tls-auth-clients", "no"));
+            }
+            return c;
         }
-        return List.of(find(), "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", "0");
+        c.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port), "-m", "0"));
+        if (tlsCert != null) {
+            c.addAll(List.of("--tls", "--tlscert", tlsCert.toString(), "--tlskey", tlsKey.toString()));
+        }
+        return c;
     }
 
     private String find() {
