@@ -30,6 +30,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # waits for a line in a log (the server's "ready"), 20 s at most
 await_line() { timeout 20 bash -c "until grep -q '$2' '$1'; do sleep 0.05; done" || { echo "no '$2' in $1:" >&2; cat "$1" >&2; exit 1; }; }
