@@ -52,6 +52,12 @@ public final class LwsComponent {
      */
     public static final String READY_FILE_PROPERTY = "lws4j.ready.file";
 
+    /**
+     * Global config keys that are copied as they are onto the Context service's properties, for the
+     * group broker bundles ({@code group-broker}, {@code group-broker-prefix}, ...).
+     */
+    public static final String GROUP_BROKER_KEYS = "group-broker";
+
     private final LogImpl log = new LogImpl(LogLevel.DEFAULT_MASK);
     private final Object lock = new Object();
     private final List<LogEmitter> emitters = new ArrayList<>();
@@ -120,6 +126,13 @@ public final class LwsComponent {
         tracker.open();
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("lws.server.string", c.serverString());
+        // the group broker bundles read their settings here ("group-broker", "group-broker-prefix", ...),
+        // unless ConfigAdmin has the PID org.lws4j.group.broker
+        cfg.global().options().forEach((k, v) -> {
+            if (k.startsWith(GROUP_BROKER_KEYS)) {
+                props.put(k, v);
+            }
+        });
         registration = bc.registerService(Context.class, c, props);
         readyWhenStarted(bc, c);
     }
