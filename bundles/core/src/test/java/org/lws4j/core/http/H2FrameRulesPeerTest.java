@@ -180,10 +180,10 @@ class H2FrameRulesPeerTest {
     @Test
     void aPeerThatNeverOpensItsWindowIsTimedOut() throws Exception {
         PythonH2Peer.Lines l = run("stall");
-        // the response's head goes, its body cannot. The stream's exchange, done on its side,
-        // waits to flush only so long (10 s with this server's 5-s timeout-secs, before H2's 30-s stall
-        // check), then gives up: the stream is reset INTERNAL_ERROR (headers were sent, the
-        // body was cut), and the connection, idle then, goes away after the keep-alive time
+        // the response's head goes, its body cannot. The stream's file exchange, done on its
+        // side, waits for its flush as long as any closing connection does (10 s, before H2's
+        // own 30-s stall check), then gives up: the stream is reset INTERNAL_ERROR (headers were
+        // sent, the body was cut), and the connection, idle then, goes away after the keep-alive
         l.assertInOrder("HEADERS 1 :status=200", "RST_STREAM 1 INTERNAL_ERROR", "GOAWAY 1 NO_ERROR", "EOF");
         l.assertNone("DATA 1");
         assertStillServes();
