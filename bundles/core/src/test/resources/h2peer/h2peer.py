@@ -258,6 +258,8 @@ def case_streams(port):
 
 def case_hpack_bomb(port):
     """One 4000-octet table entry, then a block naming it 100 times: 400 KB of fields from 100 octets."""
+    other = Peer(port)  # a connection open beside it all along
+    other.read(until=server_settings)
     p = Peer(port)
     p.send(p.get(1, extra=[("x-big", "b" * 4000)]))  # indexed: the newest entry, 62
     p.read(until=ended(1))
@@ -265,6 +267,11 @@ def case_hpack_bomb(port):
     p.read(until=ended(3))
     p.send(p.get(5, extra=[("x-big", "b" * 4000)]))  # the table is still in step
     p.read(until=ended(5))
+    p.flush()
+    print("OTHER")
+    other.send(other.get(1))
+    other.read(until=ended(1))
+    other.flush()
     p.done()
 
 

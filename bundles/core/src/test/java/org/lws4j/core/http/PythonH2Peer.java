@@ -37,12 +37,15 @@ public final class PythonH2Peer {
             return -1;
         }
 
-        /** Asserts that lines starting with each prefix came, in this order. */
+        /** Asserts that lines starting with each prefix came, in this order (each after the one before). */
         public void assertInOrder(String... prefixes) {
             int at = -1;
             for (String p : prefixes) {
-                int i = indexOf(p);
-                assertTrue(i > at, "'" + p + "' after the lines before it, in:\n" + this);
+                int i = at + 1;
+                while (i < lines.size() && !lines.get(i).startsWith(p)) {
+                    i++;
+                }
+                assertTrue(i < lines.size(), "'" + p + "' after the lines before it, in:\n" + this);
                 at = i;
             }
         }
