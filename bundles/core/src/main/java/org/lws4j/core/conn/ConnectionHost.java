@@ -15,4 +15,15 @@ public interface ConnectionHost {
 
     /** The connection closed; account for it. Called on its service thread. */
     void connectionClosed(ConnectionImpl c);
+
+    /**
+     * An HTTP/2 stream's connection started: listed with the others (status pages, commands,
+     * {@code closeConnection}), not counted against the connection limit, which counts sockets.
+     */
+    default void streamOpened(ConnectionImpl c) {
+    }
+
+    /** An HTTP/2 stream's connection ended: no longer listed. */
+    default void streamClosed(ConnectionImpl c) {
+    }
 }

@@ -164,6 +164,16 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     }
 
     @Override
+    public void streamOpened(ConnectionImpl c) {
+        live.put(c.id(), c);
+    }
+
+    @Override
+    public void streamClosed(ConnectionImpl c) {
+        live.remove(c.id());
+    }
+
+    @Override
     public List<org.lws4j.api.ConnectionInfo> connections() {
         List<org.lws4j.api.ConnectionInfo> l = new ArrayList<>(live.size());
         for (ConnectionImpl c : live.values()) {

@@ -450,7 +450,11 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         conn.closeAfterFlush("server shutting down");
     }
 
-    /** A stream's connection: the context's, but not counted as a connection of its own. */
+    /**
+     * A stream's connection: the context's, listed with the others (a WebSocket over HTTP/2 shows
+     * on the status page and in {@code lws:connections} as over HTTP/1.1), but not counted as a
+     * socket of its own against the connection limit.
+     */
     private record ChildHost(ConnectionHost parent) implements ConnectionHost {
         @Override
         public Context context() {
@@ -463,7 +467,13 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         }
 
         @Override
+        public void connectionOpened(ConnectionImpl c) {
+            parent.streamOpened(c);
+        }
+
+        @Override
         public void connectionClosed(ConnectionImpl c) {
+            parent.streamClosed(c);
         }
     }
 }
