@@ -198,7 +198,10 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         pending.clear();
         pendingBytes = 0;
         conn.send(bufs);
-        if (socketFull()) {
+        if (socketFull() || !waitingForSocket.isEmpty()) {
+            // streams that found the socket full wait for WRITEABLE: without asking here, a
+            // queue that filled only with what was gathered this turn (pendingBytes) and then
+            // went out whole would never call onWriteable, and they would wait until a timeout
             conn.requestWriteable();
         }
     }
