@@ -71,6 +71,7 @@ run() { # pid url label streams [h2load args...]
   local c0 c1 out tck ok log=$work/requests.log
   tck=$(getconf CLK_TCK)
   c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  rm -f "$log"; touch "$log"
   out=$(h2load "$@" -n "$n" -c "$c" -m "$m" --log-file="$log" "$url" 2>&1)
   c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
   ok=$(awk '/^requests:/ {print $8}' <<<"$out")
