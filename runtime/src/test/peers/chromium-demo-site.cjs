@@ -21,6 +21,11 @@
 // and reading one line back on its standard input. Every step prints "step NAME {json}"; the end
 // is one line "RESULT {json}" (exit 0), or "FAIL ..." (exit 1) after a screenshot of the moment.
 //
+// The first step, "protocol", says which HTTP version the page and its subresources came over
+// (nextHopProtocol: "h2" or "http/1.1") and what lws-status reports as wss_over_h2 to a
+// WebSocket this page opens ("1" when it runs as an HTTP/2 stream, RFC 8441). An https base is
+// taken with its self-signed certificate.
+//
 //   node chromium-demo-site.cjs http://127.0.0.1:PORT SHOT_DIR   (NODE_PATH must hold playwright-core)
 const { chromium } = require('playwright-core');
 const crypto = require('crypto');
@@ -169,11 +174,29 @@ function watchErrors(page, name) {
   let a = null;
   try {
     const url = base + '/?mirror=' + group;
-    const ctxA = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme: 'light' });
+    const ctxA = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme: 'light', ignoreHTTPSErrors: true });
     a = await ctxA.newPage();
     watchErrors(a, 'A');
     await a.goto(url + '#dumb-increment', { waitUntil: 'load', timeout: 30000 });
     await connected(a, 15000);
+
+    // ---- which HTTP the page came over, and whether its WebSockets run over HTTP/2 ----------------
+    const wssOverH2 = await a.evaluate((u) => new Promise((resolve, reject) => {
+      const s = new WebSocket(u, 'lws-status');
+      const t = setTimeout(() => reject(new Error('no lws-status report within 10 s')), 10000);
+      s.onmessage = (e) => {
+        clearTimeout(t);
+        s.close(1000);
+        resolve(JSON.parse(e.data).wss_over_h2);
+      };
+      s.onerror = () => reject(new Error('the lws-status socket failed'));
+    }), base.replace(/^http/, 'ws') + '/');
+    step('protocol', await a.evaluate((w) => ({
+      navigation: performance.getEntriesByType('navigation')[0].nextHopProtocol,
+      resources: performance.getEntriesByType('resource').filter((e) => e.name.startsWith(location.origin))
+        .map((e) => e.nextHopProtocol),
+      wssOverH2: w,
+    }), wssOverH2));
 
     // ---- Dumb Increment --------------------------------------------------------------------------
     const v1 = await counter(a);
@@ -194,7 +217,7 @@ function watchErrors(page, name) {
     await shot(a, '1-dumb-increment');
 
     // ---- Mirror ----------------------------------------------------------------------------------
-    const ctxB = await browser.newContext({ viewport: { width: 900, height: 800 }, colorScheme: 'dark' });
+    const ctxB = await browser.newContext({ viewport: { width: 900, height: 800 }, colorScheme: 'dark', ignoreHTTPSErrors: true });
     const b = await ctxB.newPage();
     watchErrors(b, 'B');
     await b.goto(url + '#mirror', { waitUntil: 'load', timeout: 30000 });

@@ -28,7 +28,8 @@ import java.util.zip.ZipEntry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The demo site as a visitor sees it: the distribution's embedded default config on
@@ -39,18 +40,28 @@ import org.junit.jupiter.api.Test;
  * both forms post; and while this test stops the runtime the page is greyed out, clearing by itself
  * once the runtime is started again. A screenshot of each tab goes to {@code itests/target/demo-site/}.
  * Then {@code bin/lws4j fraggle} checks fragmented messages both ways against the same server.
+ *
+ * <p>It runs twice: over HTTP/1.1 on http://127.0.0.1:7681, and over HTTP/2 on
+ * https://localhost:7682 (the demo's TLS vhost, its self-signed certificate accepted), where the
+ * page must come over h2 ({@code nextHopProtocol}) and its WebSockets must open as HTTP/2 streams
+ * (RFC 8441: lws-status tells the browser's own status socket {@code wss_over_h2} "1"); every
+ * tab is checked the same way both times.
  */
 class DemoSiteIT {
     static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(4);
     static final String BASE = "http://127.0.0.1:7681";
+    /** The demo's TLS vhost: Chromium speaks HTTP/2 over TLS only (ALPN), never h2c. */
+    static final String H2_BASE = "https://localhost:7682";
 
-    @Test
-    void theBrowserGoesThroughEveryTab() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {BASE, H2_BASE})
+    void theBrowserGoesThroughEveryTab(String base) throws Exception {
+        boolean h2 = base.equals(H2_BASE);
         Path modules = Peers.nodeModules();
         Peers.requireChromium();
         DistRun.assertPortFree(7681);
         DistRun.assertPortFree(7682);
-        Path shots = Paths.get(DistRun.property("lws4j.screenshots.dir"));
+        Path shots = Paths.get(DistRun.property("lws4j.screenshots.dir")).resolve(h2 ? "h2" : "http1.1");
         Files.createDirectories(shots);
         try (var old = Files.list(shots)) {
             for (Path p : old.toList()) {
@@ -61,9 +72,12 @@ class DemoSiteIT {
             rt.start();
             awaitServing(rt);
             try {
-                JsonNode result = runBrowser(rt, modules, shots);
+                JsonNode result = runBrowser(rt, modules, shots, base);
+                checkProtocol(result, h2);
                 check(result, shots);
-                fraggle(rt);
+                if (!h2) {
+                    fraggle(rt);
+                }
             } catch (AssertionError | Exception e) {
                 rt.failed("the demo site check failed");
                 throw e;
@@ -72,9 +86,9 @@ class DemoSiteIT {
     }
 
     /** Runs the browser script, stopping and starting the runtime when it asks; its final RESULT. */
-    private static JsonNode runBrowser(DistRun rt, Path modules, Path shots) throws Exception {
+    private static JsonNode runBrowser(DistRun rt, Path modules, Path shots, String base) throws Exception {
         Path script = Paths.get(DistRun.property("lws4j.peers.scripts")).resolve("chromium-demo-site.cjs");
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString(), BASE, shots.toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString(), base, shots.toString()).redirectErrorStream(true);
         pb.environment().put("NODE_PATH", modules.toString());
         pb.environment().put("CHROMIUM", Peers.CHROMIUM);
         Process node = pb.start();
@@ -118,6 +132,20 @@ class DemoSiteIT {
         String last = lines.stream().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no RESULT line from the browser:\n" + all));
         return new ObjectMapper().readTree(last.substring("RESULT ".length()));
+    }
+
+    /**
+     * The page and its subresources came over h2 (or HTTP/1.1), and the browser's WebSocket to
+     * lws-status ran as an HTTP/2 stream (or not): the server says so in the report's wss_over_h2.
+     */
+    private static void checkProtocol(JsonNode r, boolean h2) {
+        JsonNode p = r.at("/steps/protocol");
+        assertEquals(h2 ? "h2" : "http/1.1", p.get("navigation").asText(), "the page's nextHopProtocol: " + p);
+        for (JsonNode sub : p.get("resources")) {
+            assertEquals(h2 ? "h2" : "http/1.1", sub.asText(), "every subresource's nextHopProtocol: " + p);
+        }
+        assertTrue(p.get("resources").size() >= 2, "the page's scripts and style sheet: " + p);
+        assertEquals(h2 ? "1" : "0", p.get("wssOverH2").asText(), "lws-status's wss_over_h2 for the browser's socket: " + p);
     }
 
     private static void check(JsonNode r, Path shots) throws Exception {
@@ -187,7 +215,9 @@ class DemoSiteIT {
         int status = 0;
         for (JsonNode row : si.get("rows")) {
             String protocol = row.get(2).asText();
-            if (!row.get(4).asText().startsWith("127.0.0.1:")) {
+            String peer = row.get(4).asText();
+            // https://localhost goes over IPv6 where it can: ::1, written out in full
+            if (!peer.startsWith("127.0.0.1:") && !peer.startsWith("0:0:0:0:0:0:0:1:")) {
                 continue;
             }
             switch (protocol) {

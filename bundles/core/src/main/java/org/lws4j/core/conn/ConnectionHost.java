@@ -13,18 +13,17 @@ public interface ConnectionHost {
     default void connectionOpened(ConnectionImpl c) {
     }
 
+    /** The connection closed; account for it. Called on its service thread. */
+    void connectionClosed(ConnectionImpl c);
+
     /**
-     * A stream multiplexed on one of this host's connections (an HTTP/2 request or WebSocket)
-     * started: not a connection of its own for counts and limits, but listed with them. Called on
-     * its service thread.
+     * An HTTP/2 stream's connection started: listed with the others (status pages, commands,
+     * {@code closeConnection}), not counted against the connection limit, which counts sockets.
      */
     default void streamOpened(ConnectionImpl c) {
     }
 
-    /** That stream ended. Called on its service thread. */
+    /** An HTTP/2 stream's connection ended: no longer listed. */
     default void streamClosed(ConnectionImpl c) {
     }
-
-    /** The connection closed; account for it. Called on its service thread. */
-    void connectionClosed(ConnectionImpl c);
 }

@@ -55,8 +55,6 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
     private final org.lws4j.core.client.ClientConnector connector;
     private final org.lws4j.core.mount.LayeredFileOps fileOps = new org.lws4j.core.mount.LayeredFileOps();
     private final java.util.Map<Long, ConnectionImpl> live = new java.util.concurrent.ConcurrentHashMap<>();
-    /** HTTP/2 streams now (lws's child wsi): listed by the shell and closable there, not counted as connections. */
-    private final java.util.Map<Long, ConnectionImpl> liveStreams = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopped;
     private final ThreadDeaths deaths;
     private final MetricsPlug metrics;
@@ -170,25 +168,12 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
 
     @Override
     public void streamOpened(ConnectionImpl c) {
-        liveStreams.put(c.id(), c);
+        live.put(c.id(), c);
     }
 
     @Override
     public void streamClosed(ConnectionImpl c) {
-        liveStreams.remove(c.id());
-    }
-
-    /**
-     * A snapshot of the HTTP/2 streams open now (requests and WebSockets); their ids are {@code
-     * connection id << 31 | stream id}. {@link #connections()} lists their sockets once each.
-     */
-    public List<org.lws4j.api.ConnectionInfo> streams() {
-        List<org.lws4j.api.ConnectionInfo> l = new ArrayList<>(liveStreams.size());
-        for (ConnectionImpl c : liveStreams.values()) {
-            l.add(c.info());
-        }
-        l.sort(java.util.Comparator.comparingLong(org.lws4j.api.ConnectionInfo::id));
-        return l;
+        live.remove(c.id());
     }
 
     @Override
@@ -203,8 +188,7 @@ public final class ContextImpl implements Context, ConnectionHost, VhostContext,
 
     @Override
     public boolean closeConnection(long id, int code, String reason) {
-        ConnectionImpl found = live.get(id);
-        ConnectionImpl c = found != null ? found : liveStreams.get(id);
+        ConnectionImpl c = live.get(id);
         return c != null && c.execute(() -> {
             c.handler().close(code, reason == null ? "" : reason);
             if (c.isOpen() && c.role() != org.lws4j.api.Role.WEBSOCKET) {

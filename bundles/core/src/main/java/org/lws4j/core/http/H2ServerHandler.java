@@ -208,7 +208,10 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         pending.clear();
         pendingBytes = 0;
         conn.send(bufs);
-        if (socketFull()) {
+        if (socketFull() || !waitingForSocket.isEmpty()) {
+            // streams that found the socket full wait for WRITEABLE: without asking here, a
+            // queue that filled only with what was gathered this turn (pendingBytes) and then
+            // went out whole would never call onWriteable, and they would wait until a timeout
             conn.requestWriteable();
         }
     }
@@ -503,7 +506,11 @@ public final class H2ServerHandler extends RoleHandler implements H2Listener {
         return l;
     }
 
-    /** A stream's connection: the context's, but not counted as a connection of its own. */
+    /**
+     * A stream's connection: the context's, listed with the others (a WebSocket over HTTP/2 shows
+     * on the status page and in {@code lws:connections} as over HTTP/1.1), but not counted as a
+     * socket of its own against the connection limit.
+     */
     private record ChildHost(ConnectionHost parent) implements ConnectionHost {
         @Override
         public Context context() {

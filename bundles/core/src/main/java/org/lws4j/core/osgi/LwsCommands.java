@@ -219,11 +219,7 @@ public final class LwsCommands {
 
     String protocolsText() {
         Map<String, Integer> connections = new TreeMap<>();
-        List<ConnectionInfo> conns = new ArrayList<>(context.connections());
-        if (context instanceof ContextImpl ctx) {
-            conns.addAll(ctx.streams()); // WebSockets and callback requests over HTTP/2
-        }
-        for (ConnectionInfo ci : conns) {
+        for (ConnectionInfo ci : context.connections()) { // WebSockets and callback requests over HTTP/2 included
             if (ci.protocol() != null) {
                 connections.merge(ci.protocol(), 1, Integer::sum);
             }
@@ -292,10 +288,7 @@ public final class LwsCommands {
     private static final long STREAM_ID_MASK = 0x7fffffffL;
 
     public String connectionsText(String filter) {
-        List<ConnectionInfo> all = new ArrayList<>(context.connections());
-        if (context instanceof ContextImpl ctx) {
-            all.addAll(ctx.streams()); // HTTP/2 streams, each under its socket
-        }
+        List<ConnectionInfo> all = new ArrayList<>(context.connections()); // HTTP/2 streams included
         all.removeIf(ci -> filter != null && !filter.equals(ci.vhost()) && !filter.equals(ci.protocol()));
         all.sort(Comparator.comparing((ConnectionInfo ci) -> String.valueOf(ci.vhost()))
                 .thenComparing(ci -> String.valueOf(ci.protocol()))

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.lws4j.api.ConnectionInfo;
+import org.lws4j.api.Role;
+import org.lws4j.core.LoopProbe;
 import org.lws4j.core.h2.ErrorCode;
 import org.lws4j.core.h2.Frame;
 import org.lws4j.core.h2.Setting;
@@ -121,6 +124,29 @@ class WsOverH2SocketTest {
             c1.readMessage();
             assertEquals("HTTP/1.1", big.protocol("echo").connections.get(tag1).httpVersion());
         }
+    }
+
+    @Test
+    void aWebSocketStreamIsListedWithTheConnections() throws IOException {
+        // the status page and lws:connections list a WebSocket over HTTP/2 as one over HTTP/1.1
+        try (H2TestClient c = new H2TestClient(big.port).open(List.of())) {
+            connect(c, 1, "echo");
+            assertEquals(200, c.awaitBody(1, 0).status());
+            c.send(H2TestClient.data(1, Frames.frame(true, 0, FrameHeader.OP_TEXT, Frames.utf8("listed?")), false));
+            c.awaitBody(1, Frames.frameUnmasked(true, 0, FrameHeader.OP_TEXT, Frames.utf8("listed?")).length);
+            List<ConnectionInfo> streams = streamsOf("echo");
+            assertEquals(1, streams.size(), big.ctx.connections().toString());
+            assertEquals(Role.WEBSOCKET, streams.get(0).role());
+            assertTrue(streams.get(0).peer().startsWith("127.0.0.1:"), streams.get(0).toString());
+            assertEquals(1, streams.get(0).messagesIn(), streams.get(0).toString());
+        }
+        LoopProbe.until("the stream's connection no longer listed", () -> streamsOf("echo").isEmpty());
+    }
+
+    /** The listed connections of {@code protocol} that are HTTP/2 streams (their ids are above 2^31). */
+    private static List<ConnectionInfo> streamsOf(String protocol) {
+        return big.ctx.connections().stream()
+                .filter(i -> protocol.equals(i.protocol()) && i.id() > Integer.MAX_VALUE).toList();
     }
 
     @Test
