@@ -11,8 +11,16 @@ import java.util.Locale;
 public final class HttpDates {
     private static final DateTimeFormatter IMF =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter RFC850 =
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    /**
+     * RFC 850's two-digit year is the one in the century up to 50 years ahead of now (RFC 9110
+     * 5.6.7): "94" is 1994, not 2094 (whose 6 November is no Sunday, so the date did not parse).
+     */
+    private static final DateTimeFormatter RFC850 = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2,
+                    java.time.Year.now(ZoneOffset.UTC).getValue() - 49)
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 

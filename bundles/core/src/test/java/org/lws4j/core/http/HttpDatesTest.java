@@ -26,4 +26,11 @@ class HttpDatesTest {
         assertEquals(784_111_777, HttpDates.parse("Sun Nov  6 08:49:37 1994"));
         assertEquals(-1, HttpDates.parse("yesterday"));
     }
+
+    @Test
+    void parseReadsRfc850WithItsTwoDigitYearInTheRightCentury() {
+        assertEquals(784_111_777, HttpDates.parse("Sunday, 06-Nov-94 08:49:37 GMT"));
+        assertEquals(1_262_304_000, HttpDates.parse("Friday, 01-Jan-10 00:00:00 GMT"));
+        assertEquals(-1, HttpDates.parse("Monday, 06-Nov-94 08:49:37 GMT"), "the wrong weekday for the date");
+    }
 }
