@@ -27,7 +27,7 @@ class H2ClientConnectionTest {
     final HpackDecoder serverDecoder = new HpackDecoder(4096, 1 << 20);
     private final FrameReader outReader = new FrameReader(Setting.MAX_MAX_FRAME_SIZE);
     private boolean prefaceSeen;
-    final H2Connection conn = H2Connection.client(H2Limits.defaults().withConnectProtocol(false), new H2Listener() {
+    final H2Connection conn = H2Connection.client(H2Limits.defaults().withConnectProtocol(false), new RecordingListener(events) {
         @Override
         public void onRequest(int streamId, H2Request request, boolean endStream) {
             fail("a client hears no requests");
@@ -41,31 +41,6 @@ class H2ClientConnectionTest {
         @Override
         public void onData(int streamId, ByteBuffer data, boolean endStream) {
             events.add("data " + streamId + " " + StandardCharsets.UTF_8.decode(data) + (endStream ? " end" : ""));
-        }
-
-        @Override
-        public void onTrailers(int streamId, List<HeaderField> trailers) {
-            events.add("trailers " + streamId + " " + trailers);
-        }
-
-        @Override
-        public void onReset(int streamId, ErrorCode code, boolean byPeer) {
-            events.add("reset " + streamId + " " + code + (byPeer ? " by peer" : ""));
-        }
-
-        @Override
-        public void onWritable(int streamId) {
-            events.add("writable " + streamId);
-        }
-
-        @Override
-        public void onGoAway(int lastStreamId, ErrorCode code, boolean byPeer) {
-            events.add("goaway " + lastStreamId + " " + code + (byPeer ? " by peer" : ""));
-        }
-
-        @Override
-        public void onClosed(ErrorCode code, String reason) {
-            events.add("closed " + code);
         }
     }, this::written, () -> 1_000_000_000L);
 

@@ -12,10 +12,9 @@ import java.util.List;
  * Drives an {@link H2Connection} as a client would, in memory: writes frames into it, reads the
  * frames it wrote, records what its listener heard. Time is a field the test moves; no sleeps.
  */
-final class PeerHarness implements H2Listener {
+final class PeerHarness extends RecordingListener {
     long now = 1_000_000_000L;
     final List<Frame> out = new ArrayList<>();
-    final List<String> events = new ArrayList<>();
     final List<H2Request> requests = new ArrayList<>();
     final H2Connection conn;
     final HpackEncoder encoder = new HpackEncoder(4096, true);
@@ -25,6 +24,7 @@ final class PeerHarness implements H2Listener {
     boolean consumeData = true;
 
     PeerHarness(H2Limits limits) {
+        super(new ArrayList<>());
         conn = new H2Connection(limits, this, this::written, () -> now);
     }
 
@@ -153,30 +153,5 @@ final class PeerHarness implements H2Listener {
         if (consumeData) {
             conn.consumed(streamId, b.length);
         }
-    }
-
-    @Override
-    public void onTrailers(int streamId, List<HeaderField> trailers) {
-        events.add("trailers " + streamId + " " + trailers);
-    }
-
-    @Override
-    public void onReset(int streamId, ErrorCode code, boolean byPeer) {
-        events.add("reset " + streamId + " " + code + (byPeer ? " by peer" : ""));
-    }
-
-    @Override
-    public void onWritable(int streamId) {
-        events.add("writable " + streamId);
-    }
-
-    @Override
-    public void onGoAway(int lastStreamId, ErrorCode code, boolean byPeer) {
-        events.add("goaway " + lastStreamId + " " + code + (byPeer ? " by peer" : ""));
-    }
-
-    @Override
-    public void onClosed(ErrorCode code, String reason) {
-        events.add("closed " + code);
     }
 }
