@@ -28,6 +28,7 @@
 #    the first byte of the answer to GET /test.html; STARTS (5) starts each, alternately, median.
 #
 # Environment: ROUNDS (3), SECS (8), CLIENTS (100), IDLE (10000), STARTS (5), PACED (8, seconds), LWS_PORT, LWS4J_PORT,
+# PARTS (which workloads, default "static fanout rtt paced start idle"),
 # JAVA_OPTS (passed to the lws4j server). Needs: runtime/target/lws4j (mvn -o -DskipTests install),
 # a JDK (javac, jcmd), and the Debian packages wrk and libwebsockets-test-server (which also brings
 # libwebsockets-test-client). Run it on a quiet machine: the ratios are what count; the load average
@@ -43,6 +44,8 @@ clients=${CLIENTS:-100}
 idle=${IDLE:-10000}
 starts=${STARTS:-5}
 paced=${PACED:-8}
+parts=" ${PARTS:-static fanout rtt paced start idle} "
+want() { [[ "$parts" == *" $1 "* ]]; }
 lws_port=${LWS_PORT:-17681}
 j_port=${LWS4J_PORT:-17691}
 www=/usr/share/libwebsockets-test-server
@@ -81,6 +84,10 @@ bench() { java -Dwsbench.clktck="$tck" -cp "$work/classes" "$@"; }
 home="$work/lws4j"
 cp -r "$dist/." "$home/"
 rm -f "$home"/bundle/org.lws4j.test-server-*.jar
+# lws's test server agrees no extension (its 101 has no Sec-WebSocket-Extensions, though its own C
+# client offers permessage-deflate): without ext-deflate lws4j agrees none either, so both mirror
+# the same bytes; ext_check below verifies it on each server's first handshake
+rm -f "$home"/bundle/org.lws4j.ext-deflate-*.jar
 rm -rf "$home/cache" "$home/run" "$home/logs"
 cat > "$home/conf/conf.d/bench.json" <<JSON
 { "vhosts": [{
@@ -235,24 +242,43 @@ load_start=$(load)
 echo "compare.sh: $rounds rounds of ${secs} s, load average $load_start"
 
 # ---- throughput and latency: both servers up, A B A B --------------------------------------------
-start lws
-start lws4j
-echo "warm-up (JIT): wrk 5 s and a short fan-out on each"
-for s in lws lws4j; do
-  wrk -t1 -c50 -d5s "http://127.0.0.1:$(port_of "$s")/test.html" > /dev/null
-  bench WsBench mirror "$(port_of "$s")" "$clients" 3 > /dev/null
-done
-for r in $(seq 1 "$rounds"); do
-  echo "round $r (load $(load))"
-  for s in lws lws4j; do static_round "$s"; done
-  for s in lws lws4j; do fanout_round "$s"; done
-  for s in lws lws4j; do rtt_round "$s"; done
-  for s in lws lws4j; do paced_round "$s"; done
-done
-stop lws
-stop lws4j
+# ext_check <server>: the extensions it agrees to the offer lws's C test client makes
+ext_check() {
+  local p ans
+  p=$(port_of "$1")
+  ans=$(exec 3<>"/dev/tcp/127.0.0.1/$p"
+    printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: lws-mirror-protocol\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n' >&3
+    timeout 2 head -c 400 <&3 || true)
+  grep -qi '^HTTP/1.1 101' <<<"$ans" || { echo "$1 did not upgrade a mirror connection: $ans" >&2; exit 1; }
+  if grep -qi '^Sec-WebSocket-Extensions' <<<"$ans"; then
+    echo "$1 agrees $(grep -i '^Sec-WebSocket-Extensions' <<<"$ans" | tr -d '\r'): the servers must agree the same extensions" >&2
+    exit 1
+  fi
+}
+
+if want static || want fanout || want rtt || want paced; then
+  start lws
+  start lws4j
+  ext_check lws
+  ext_check lws4j
+  echo "warm-up (JIT): wrk 5 s and a short fan-out on each"
+  for s in lws lws4j; do
+    wrk -t1 -c50 -d5s "http://127.0.0.1:$(port_of "$s")/test.html" > /dev/null
+    bench WsBench mirror "$(port_of "$s")" "$clients" 3 > /dev/null
+  done
+  for r in $(seq 1 "$rounds"); do
+    echo "round $r (load $(load))"
+    if want static; then for s in lws lws4j; do static_round "$s"; done; fi
+    if want fanout; then for s in lws lws4j; do fanout_round "$s"; done; fi
+    if want rtt; then for s in lws lws4j; do rtt_round "$s"; done; fi
+    if want paced; then for s in lws lws4j; do paced_round "$s"; done; fi
+  done
+  stop lws
+  stop lws4j
+fi
 
 # ---- start to first byte ---------------------------------------------------------------------------
+want start || starts=0
 for r in $(seq 1 "$starts"); do
   for s in lws lws4j; do
     # shellcheck disable=SC2046
@@ -263,7 +289,7 @@ for r in $(seq 1 "$starts"); do
 done
 
 # ---- idle memory -------------------------------------------------------------------------------
-for s in lws lws4j; do idle_once "$s"; done
+if want idle; then for s in lws lws4j; do idle_once "$s"; done; fi
 load_end=$(load)
 
 # ---- the table -------------------------------------------------------------------------------------

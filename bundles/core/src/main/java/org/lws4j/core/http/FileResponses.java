@@ -15,6 +15,7 @@ import org.lws4j.core.conn.ConnectionImpl;
 import org.lws4j.core.mount.FileOrigin;
 import org.lws4j.core.mount.MimeTypes;
 import org.lws4j.core.mount.PlatformFileOps;
+import org.lws4j.core.mount.SmallFiles;
 import org.lws4j.core.vhost.VhostImpl;
 
 /**
@@ -30,6 +31,12 @@ final class FileResponses {
                       List<String> segments, boolean trailingSlash) {
         Exchange ex = h.exchange();
         FileOrigin origin = vhost.fileOrigin(mount);
+        String smallKey = SmallFiles.key(segments, trailingSlash, mount.defaultDocument());
+        SmallFiles.Entry small = origin.smallFiles().get(smallKey);
+        if (small != null && vhost.noLayerFor(small.opsPath())) {
+            sendSmall(h, conn, ex, mount, small);
+            return;
+        }
         FileOrigin.Result r = origin.resolve(segments, trailingSlash, mount.defaultDocument());
         if (r instanceof FileOrigin.Refused) {
             FileOrigin.Refused no = (FileOrigin.Refused) r;
@@ -76,6 +83,16 @@ final class FileResponses {
         } catch (IOException | RuntimeException e) {
             conn.log(LogLevel.WARN, "%s: cannot open %s: %s", conn, path, e);
             h.respondError(500, "the file could not be read", false);
+            return;
+        }
+        // a plain file the platform opened, small enough to keep: read, kept, and sent from memory
+        SmallFiles.Entry keep = null;
+        if (r instanceof FileOrigin.Found f && vhost.noLayerFor(path)) {
+            keep = keepSmall(origin, smallKey, f, fh, name, mount);
+        }
+        if (keep != null) {
+            closeQuietly(fh);
+            sendSmall(h, conn, ex, mount, keep);
             return;
         }
         try {
@@ -137,6 +154,47 @@ final class FileResponses {
         ex.file = sender;
         conn.send(h.head(ok, size));
         pump(h, conn, ex);
+    }
+
+    /** Reads a small platform file into the origin's {@link SmallFiles}; null when it is not kept. */
+    private static SmallFiles.Entry keepSmall(FileOrigin origin, String key, FileOrigin.Found f, FileHandle fh, String name,
+                                              MountConfig mount) {
+        try {
+            long size = fh.length();
+            if (size > SmallFiles.MAX_FILE || size != f.attrs().size() || !fh.flags().contains(FileFlag.MOD_TIME_VALID)
+                    || fh.flags().contains(FileFlag.GZIP)) {
+                return null;
+            }
+            long mtimeMillis = fh.modified();
+            ByteBuffer body = new FileSender(fh, size).readAll();
+            String etag = fh.etag() != null ? fh.etag()
+                    : "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
+            return origin.smallFiles().put(key, f.asked(), f.file().toString(), f.attrs(), body,
+                    MimeTypes.forName(name, mount.extraMimeTypes()), etag, HttpDates.format(mtimeMillis / 1000),
+                    mtimeMillis / 1000);
+        } catch (IOException e) {
+            return null; // the long way says what went wrong
+        }
+    }
+
+    /** A small file from memory: the same answers as {@link #send} gives for it from disk. */
+    private static void sendSmall(HttpServerHandler h, ConnectionImpl conn, Exchange ex, MountConfig mount,
+                                  SmallFiles.Entry e) {
+        String cacheControl = cacheControl(mount);
+        if (notModified(ex.head, e.etag(), e.modifiedSecs())) {
+            HttpResponse nm = HttpResponse.of(304).header("ETag", e.etag());
+            decorate(nm, e.lastModified(), cacheControl, false);
+            h.respondNow(nm, ByteBuffer.allocate(0));
+            return;
+        }
+        HttpResponse ok = HttpResponse.of(200).contentType(e.type()).header("ETag", e.etag());
+        decorate(ok, e.lastModified(), cacheControl, false);
+        if (ex.isHead) {
+            conn.send(h.head(ok, e.size()));
+        } else {
+            conn.send(h.head(ok, e.size()), e.body());
+        }
+        h.responseDone();
     }
 
     private static void decorate(HttpResponse r, String lastModified, String cacheControl, boolean layered) {

@@ -10,6 +10,10 @@ import java.nio.channels.SocketChannel;
 
 /** A channel as it is: a plain TCP socket, or an adopted pipe or other selectable channel. */
 public final class PlainEndpoint implements Endpoint {
+    /** Writes up to this size go out of one direct buffer per thread. */
+    private static final int GATHER_LIMIT = 16 * 1024;
+    private static final ThreadLocal<ByteBuffer> GATHER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(GATHER_LIMIT));
+
     private final SelectableChannel ch;
 
     public PlainEndpoint(SelectableChannel ch) {
@@ -52,7 +56,32 @@ public final class PlainEndpoint implements Endpoint {
         if (!(ch instanceof GatheringByteChannel)) {
             throw new IOException("this channel is read-only");
         }
-        return ((GatheringByteChannel) ch).write(srcs);
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        if (total == 0) {
+            return 0;
+        }
+        if (total > GATHER_LIMIT || !(ch instanceof SocketChannel)) {
+            return ((GatheringByteChannel) ch).write(srcs);
+        }
+        // a small write (a frame header and its payload, a response head and a small body): one
+        // copy into this thread's direct buffer and one write(2), where the JDK would copy each
+        // heap buffer into a direct one of its own and gather them with writev(2)
+        ByteBuffer g = GATHER.get();
+        g.clear();
+        for (ByteBuffer b : srcs) {
+            g.put(b.duplicate());
+        }
+        g.flip();
+        int n = ((SocketChannel) ch).write(g);
+        for (int i = 0, left = n; left > 0; i++) {
+            int step = Math.min(left, srcs[i].remaining());
+            srcs[i].position(srcs[i].position() + step);
+            left -= step;
+        }
+        return n;
     }
 
     @Override

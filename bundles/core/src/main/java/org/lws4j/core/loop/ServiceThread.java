@@ -25,6 +25,7 @@ import org.lws4j.spi.metrics.MetricsSink;
  */
 public final class ServiceThread implements Runnable {
     private static final int READ_BUFFER_SIZE = 64 * 1024;
+    private static final int BATCH_BUFFER_SIZE = 16 * 1024;
 
     private final int index;
     private final Log log;
@@ -34,8 +35,13 @@ public final class ServiceThread implements Runnable {
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
+    /** Where a batch of one connection's WRITEABLEs gathers its writes (Wire); direct, for one write(2). */
+    private ByteBuffer batchBuffer;
     private final HeaderPool headerPool;
     private final Set<Wire<?>> connections = new LinkedHashSet<>();
+    /** Connections whose WRITEABLE comes at the end of this turn (owner thread only). */
+    private ArrayList<Wire<?>> writeableSoon = new ArrayList<>();
+    private ArrayList<Wire<?>> writeableDue = new ArrayList<>();
     private volatile Thread owner;
     private volatile boolean running;
     private Thread thread;
@@ -171,7 +177,7 @@ public final class ServiceThread implements Runnable {
         }
         try {
             int n;
-            if (wait <= 0 || !tasks.isEmpty()) {
+            if (wait <= 0 || !tasks.isEmpty() || !writeableSoon.isEmpty()) {
                 n = selector.selectNow();
             } else {
                 n = selector.select(wait);
@@ -185,6 +191,7 @@ public final class ServiceThread implements Runnable {
             log.err("service thread %d: select failed: %s", index, e);
         }
         tasksRun += runTasks();
+        ready += runWriteableSoon();
         MetricsSink m = metrics;
         if (m != null) {
             m.loopTurn(index, ready, tasksRun);
@@ -246,6 +253,37 @@ public final class ServiceThread implements Runnable {
             }
         }
         return n;
+    }
+
+    /**
+     * Each connection that asked for WRITEABLE with nothing queued gets it once; those that ask
+     * again meanwhile get it next turn, after the selector has been polled (one per turn, as
+     * POLLOUT is).
+     */
+    private int runWriteableSoon() {
+        if (writeableSoon.isEmpty()) {
+            return 0;
+        }
+        ArrayList<Wire<?>> due = writeableSoon;
+        writeableSoon = writeableDue;
+        writeableDue = due;
+        int n = due.size();
+        for (int i = 0; i < n; i++) {
+            Wire<?> w = due.get(i);
+            try {
+                w.writeableSoonDue();
+            } catch (Throwable t) {
+                log.err("service thread %d: %s failed: %s", index, w, t);
+                w.closeNow("internal error: " + t);
+            }
+        }
+        due.clear();
+        return n;
+    }
+
+    /** {@code w} asked for WRITEABLE with nothing queued: delivered at the end of this turn. */
+    void writeableSoon(Wire<?> w) {
+        writeableSoon.add(w);
     }
 
     private int runTasks() {
@@ -342,6 +380,16 @@ public final class ServiceThread implements Runnable {
     /** The read buffer every connection of this thread reads into; valid until the next read. */
     public ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** The batch buffer (one connection's batch at a time; owner thread only). */
+    ByteBuffer batchBuffer() {
+        ByteBuffer b = batchBuffer;
+        if (b == null) {
+            b = ByteBuffer.allocateDirect(BATCH_BUFFER_SIZE);
+            batchBuffer = b;
+        }
+        return b;
     }
 
     public HeaderPool headerPool() {

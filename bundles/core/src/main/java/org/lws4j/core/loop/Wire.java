@@ -24,6 +24,8 @@ import org.lws4j.core.log.LogBuild;
 public abstract class Wire<H extends WireHandler> implements Selectable {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int READS_PER_TURN = 4;
+    /** WRITEABLEs one connection may get in a turn, its writes gathered ({@link #writeableSoonDue}). */
+    private static final int WRITEABLES_PER_BATCH = 16;
 
     protected enum State { OPEN, FLUSHING, LINGER, CLOSED }
 
@@ -40,6 +42,20 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
     private String closeWhy;
 
     private boolean wantWriteable;
+    /**
+     * WRITEABLE was asked for while nothing was queued: it comes at the end of the loop's turn
+     * ({@link ServiceThread#writeableSoon}) without arming OP_WRITE and selecting again.
+     */
+    private boolean writeableSoon;
+    /**
+     * The socket took less than it was given at the last write, and has not said it has room
+     * since (OP_WRITE): a WRITEABLE waits for OP_WRITE, even with nothing queued here (a file
+     * sent straight from its channel leaves nothing queued).
+     */
+    private boolean socketFull;
+    /** Inside a batch of WRITEABLEs: sends gather in the thread's batch buffer ({@link #corked} bytes). */
+    private boolean batching;
+    private int corked;
     private boolean rxHeld;
     private boolean rxUserPaused;
     /** Reading paused because this connection's output (or its thread's) passed its bound. */
@@ -182,6 +198,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             return;
         }
         if ((ready & SelectionKey.OP_WRITE) != 0 && state != State.CLOSED) {
+            socketFull = false;
             handleWritable();
         }
         if ((ready & SelectionKey.OP_READ) != 0 && state != State.CLOSED) {
@@ -364,6 +381,29 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         if (broken) {
             return false;
         }
+        if (batching && out.isEmpty()) {
+            ByteBuffer batch = pt.batchBuffer();
+            long total = 0;
+            for (ByteBuffer b : bufs) {
+                total += b.remaining();
+            }
+            if (total <= batch.remaining()) {
+                for (ByteBuffer b : bufs) {
+                    batch.put(b);
+                }
+                corked += (int) total;
+                return true;
+            }
+            uncork(); // what is gathered goes first, then these as ever
+            if (state != State.OPEN || broken) {
+                return false;
+            }
+        }
+        return sendNow(bufs);
+    }
+
+    /** Writes what the socket takes now (nothing is queued ahead), the rest copied and queued. */
+    private boolean sendNow(ByteBuffer... bufs) {
         if (out.isEmpty()) {
             try {
                 long n = ep.write(bufs);
@@ -375,6 +415,12 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
             }
         }
         long before = out.bytes();
+        for (ByteBuffer b : bufs) {
+            if (b.hasRemaining()) {
+                socketFull = true;
+                break;
+            }
+        }
         out.addCopies(bufs);
         long added = out.bytes() - before;
         if (added > 0) {
@@ -409,6 +455,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         if (state != State.OPEN) {
             return -1;
         }
+        uncork();
         if (!out.isEmpty() || ep.hasPendingOutput()) {
             return 0;
         }
@@ -421,6 +468,9 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         }
         bytesOut += n;
         moved(0, n);
+        if (n < count) {
+            socketFull = true;
+        }
         return n;
     }
 
@@ -432,7 +482,8 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         if (state == State.LINGER || state == State.FLUSHING || rxEnabled()) {
             ops |= SelectionKey.OP_READ;
         }
-        if ((!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && state == State.OPEN)) && ep.selectsWrite()) {
+        if ((!out.isEmpty() || ep.hasPendingOutput() || (wantWriteable && !writeableSoon && state == State.OPEN))
+                && ep.selectsWrite()) {
             ops |= SelectionKey.OP_WRITE;
         }
         ops &= key.channel().validOps();
@@ -448,6 +499,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         if (state != State.OPEN) {
             return;
         }
+        uncork();
         closeWhy = why;
         state = State.FLUSHING;
         wantWriteable = false;
@@ -495,6 +547,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         if (state == State.CLOSED) {
             return;
         }
+        uncork();
         state = State.CLOSED;
         if (key != null) {
             key.cancel();
@@ -566,11 +619,88 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
                 writeableAskedAt = System.nanoTime();
             }
             wantWriteable = true;
-            updateInterest();
             if (!ep.selectsWrite()) {
+                updateInterest();
                 pt.execute(this::writableFromBridge); // no OP_WRITE to wait for: try at once
+                return;
+            }
+            if (!writeableSoon && !socketFull && key != null && !connecting && out.isEmpty() && !ep.hasPendingOutput()) {
+                // nothing of ours waits for the socket, so it takes more now (lws asks poll() for
+                // POLLOUT, which an emptied socket answers at once): this turn's end delivers it
+                // without two interest changes and another select; a write that does not fit
+                // queues, and the next WRITEABLE waits for OP_WRITE as ever
+                writeableSoon = true;
+                pt.writeableSoon(this);
+                return;
+            }
+            updateInterest();
+        }
+    }
+
+    /**
+     * The end of the turn in which WRITEABLE was asked for with nothing queued: delivered now. A
+     * role that batches gets WRITEABLE again while it asks for it, up to
+     * {@link #WRITEABLES_PER_BATCH} times and as long as its writes fit the thread's batch buffer;
+     * they leave in one write. Each callback still may write only what one WRITEABLE allows, and
+     * each is given only when that write can be taken without waiting (the buffer has room), so
+     * lws's discipline holds while a member behind by ten messages costs one system call, not ten.
+     */
+    void writeableSoonDue() {
+        writeableSoon = false;
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (wantWriteable && state == State.OPEN && !socketFull && out.isEmpty() && !ep.hasPendingOutput()) {
+            if (!handler.batchesWriteable() || !(ep instanceof PlainEndpoint)) {
+                handleWritable();
+            } else {
+                batching = true;
+                pt.batchBuffer().clear();
+                try {
+                    for (int i = 0; i < WRITEABLES_PER_BATCH; i++) {
+                        wantWriteable = false;
+                        if (writeableAskedAt != 0) {
+                            writeableAnswered(System.nanoTime() - writeableAskedAt);
+                            writeableAskedAt = 0;
+                        }
+                        handler.onWriteable();
+                        if (!wantWriteable || state != State.OPEN || !out.isEmpty()
+                                || pt.batchBuffer().remaining() < pt.batchBuffer().capacity() / 4) {
+                            break;
+                        }
+                    }
+                } finally {
+                    uncork();
+                }
             }
         }
+        updateInterest();
+    }
+
+    /** Ends a batch: what it gathered goes to the socket (the rest is queued). */
+    private void uncork() {
+        if (!batching) {
+            return;
+        }
+        batching = false;
+        if (corked == 0) {
+            return;
+        }
+        corked = 0;
+        ByteBuffer batch = pt.batchBuffer();
+        batch.flip();
+        if (state == State.OPEN && !broken) {
+            sendNow(batch);
+        } else if (!broken && ch != null && state != State.CLOSED) {
+            // closing after the protocol wrote: its last frames still go first
+            try {
+                long n = ep.write(new ByteBuffer[] {batch});
+                bytesOut += n;
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        batch.clear();
     }
 
     /** The protocol's rx flow control: false stops reading, true resumes (held bytes first). */
@@ -587,9 +717,9 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         return rxUserPaused;
     }
 
-    /** Bytes queued and not yet taken by the socket. */
+    /** Bytes queued and not yet taken by the socket (a batch's gathered bytes included). */
     public long queuedBytes() {
-        return out.bytes();
+        return out.bytes() + corked;
     }
 
     public long bytesIn() {
@@ -640,6 +770,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
      * one plain answer a role may give to a peer that does not speak the endpoint's protocol.
      */
     public void sendAroundEndpoint(ByteBuffer bytes) {
+        uncork();
         try {
             ((java.nio.channels.WritableByteChannel) ch).write(bytes);
         } catch (IOException | ClassCastException ignored) {

@@ -26,6 +26,15 @@ public interface WireHandler {
     /** The socket took everything queued and a WRITEABLE was asked for. */
     void onWriteable();
 
+    /**
+     * True when this role may be given several WRITEABLEs in one loop turn, its writes gathered
+     * and sent with one system call ({@link Wire}'s batch): each callback still writes what one
+     * WRITEABLE allows. Roles whose bookkeeping reads the output queue between callbacks say false.
+     */
+    default boolean batchesWriteable() {
+        return false;
+    }
+
     /** The deadline set with {@link Wire#setRoleDeadline} has come. */
     void onRoleTimeout();
 

@@ -37,8 +37,11 @@ public final class FileOrigin {
         }
     }
 
-    /** A regular file under the origin. */
-    public record Found(Path file, BasicFileAttributes attrs) implements Result {
+    /**
+     * A regular file under the origin: its real path, its attributes, and the path as asked for
+     * (symlinks not resolved), which {@link SmallFiles} checks it by.
+     */
+    public record Found(Path file, BasicFileAttributes attrs, Path asked) implements Result {
     }
 
     /** A directory asked for without its trailing slash: redirect to the path with one. */
@@ -52,6 +55,7 @@ public final class FileOrigin {
     private final Path configured;
     private final Predicate<Path> readable;
     private volatile Path root;
+    private final SmallFiles smallFiles = new SmallFiles();
 
     public FileOrigin(Path directory) {
         this(directory, Files::isReadable);
@@ -65,6 +69,11 @@ public final class FileOrigin {
 
     public Path directory() {
         return configured;
+    }
+
+    /** This origin's small files kept in memory (each checked on use). */
+    public SmallFiles smallFiles() {
+        return smallFiles;
     }
 
     /**
@@ -145,7 +154,7 @@ public final class FileOrigin {
         BasicFileAttributes attrs;
         Path real;
         try {
-            attrs = Files.readAttributes(candidate, BasicFileAttributes.class);
+            attrs = SmallFiles.attributes(candidate);
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
             return new Refused(404, "no such file: " + candidate);
@@ -155,7 +164,7 @@ public final class FileOrigin {
         if (!real.startsWith(root)) {
             return new Refused(403, "resolves outside the origin: " + candidate + " -> " + real);
         }
-        return new Found(real, attrs);
+        return new Found(real, attrs, candidate);
     }
 
     /** The origin's real path (a directory, or the container file itself); null while it does not exist. */

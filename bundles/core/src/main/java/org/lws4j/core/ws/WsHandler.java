@@ -363,6 +363,12 @@ public final class WsHandler extends RoleHandler {
         return false;
     }
 
+    /** A protocol's writes are whole frames with nothing to track between them: several may share a write. */
+    @Override
+    public boolean batchesWriteable() {
+        return true;
+    }
+
     @Override
     public void onWriteable() {
         if (state == State.OPEN && established) {
