@@ -28,7 +28,10 @@
 #    the first byte of the answer to GET /test.html; STARTS (5) starts each, alternately, median.
 #
 # Environment: ROUNDS (3), SECS (8), CLIENTS (100), IDLE (10000), STARTS (5), PACED (8, seconds), LWS_PORT, LWS4J_PORT,
-# PARTS (which workloads, default "static fanout rtt paced start idle"),
+# PARTS (which workloads, default "static fanout rtt paced start idle"), THREADS (lws4j's count-threads,
+# default 1: lws's test server has one service thread), SERVER_CPUS and CLIENT_CPUS (taskset CPU lists
+# for the servers and for every client, e.g. SERVER_CPUS=1 CLIENT_CPUS=0, so that with THREADS=2 the
+# figures are not a measurement of the clients competing for the same cores),
 # JAVA_OPTS (passed to the lws4j server). Needs: runtime/target/lws4j (mvn -o -DskipTests install),
 # a JDK (javac, jcmd), and the Debian packages wrk and libwebsockets-test-server (which also brings
 # libwebsockets-test-client). Run it on a quiet machine: the ratios are what count; the load average
@@ -45,6 +48,10 @@ idle=${IDLE:-10000}
 starts=${STARTS:-5}
 paced=${PACED:-8}
 parts=" ${PARTS:-static fanout rtt paced start idle} "
+threads=${THREADS:-1}
+srv_pin=() cli_pin=()
+if [ -n "${SERVER_CPUS:-}" ]; then srv_pin=(taskset -c "$SERVER_CPUS"); fi
+if [ -n "${CLIENT_CPUS:-}" ]; then cli_pin=(taskset -c "$CLIENT_CPUS"); fi
 want() { [[ "$parts" == *" $1 "* ]]; }
 lws_port=${LWS_PORT:-17681}
 j_port=${LWS4J_PORT:-17691}
@@ -78,7 +85,8 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$work/classes" "$work/res"
 javac -d "$work/classes" "$here/WsBench.java" "$here/BenchWs.java" "$here/EchoBench.java" "$here/FirstByte.java"
-bench() { java -Dwsbench.clktck="$tck" -cp "$work/classes" "$@"; }
+bench() { ${cli_pin[@]+"${cli_pin[@]}"} java -Dwsbench.clktck="$tck" -cp "$work/classes" "$@"; }
+wrk() { ${cli_pin[@]+"${cli_pin[@]}"} command wrk "$@"; }
 
 # lws4j's home: the runtime without the demo bundle, one vhost like lws's test server's
 home="$work/lws4j"
@@ -96,7 +104,7 @@ cat > "$home/conf/conf.d/bench.json" <<JSON
   "ws-protocols": [{ "dumb-increment-protocol": {}, "lws-mirror-protocol": {}, "lws-status": {} }]
 }] }
 JSON
-printf '{ "global": { "count-threads": "1", "server-string": "lws4j" } }\n' > "$home/conf/lws4j.json"
+printf '{ "global": { "count-threads": "%s", "server-string": "lws4j" } }\n' "$threads" > "$home/conf/lws4j.json"
 
 port_of() { if [ "$1" = lws ]; then echo "$lws_port"; else echo "$j_port"; fi; }
 # the command line of a server, for FirstByte and start
@@ -114,7 +122,7 @@ start() {
   p=$(port_of "$s")
   if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is in use" >&2; exit 1; fi
   # shellcheck disable=SC2046
-  $(server_cmd "$s") > "$work/$s.log" 2>&1 < /dev/null &
+  ${srv_pin[@]+"${srv_pin[@]}"} $(server_cmd "$s") > "$work/$s.log" 2>&1 < /dev/null &
   pid[$s]=$!
   for _ in $(seq 1 600); do
     curl -fs -o /dev/null "http://127.0.0.1:$p/test.html" && return 0
@@ -185,7 +193,7 @@ paced_round() {
   lpid=$!
   for _ in $(seq 1 300); do grep -q '^ready 1 ' "$work/listener.log" && break; sleep 0.1; done
   grep -q '^ready 1 ' "$work/listener.log" || { echo "the listener did not connect:" >&2; cat "$work/listener.log" >&2; exit 1; }
-  timeout -s INT "$paced" libwebsockets-test-client 127.0.0.1 --port="$p" --justmirror -d 1039 > "$work/paced.log" 2>&1 || true
+  ${cli_pin[@]+"${cli_pin[@]}"} timeout -s INT "$paced" libwebsockets-test-client 127.0.0.1 --port="$p" --justmirror -d 1039 > "$work/paced.log" 2>&1 || true
   sleep 1 # the last circles on their way to the listener
   touch "$work/trigger"
   wait "$lpid" || true
@@ -302,7 +310,7 @@ row() { # row <label> <metric> <unit>
 {
   echo "lws4j $(ls "$dist"/bundle/org.lws4j.core-*.jar | sed 's/.*core-//; s/\.jar$//') vs lws C $(dpkg-query -W -f '${Version}' libwebsockets-test-server 2>/dev/null || echo '?'),"
   echo "$(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load average before $load_start, after $load_end;"
-  echo "$rounds rounds A B A B (starts: $starts), medians; lws4j count-threads 1. runtime/bench/compare.sh"
+  echo "$rounds rounds A B A B (starts: $starts), medians; lws4j count-threads $threads; servers on CPUs ${SERVER_CPUS:-any}, clients on ${CLIENT_CPUS:-any}. runtime/bench/compare.sh"
   echo
   echo "| workload | lws C | lws4j | lws4j/lws C |"
   echo "|---|---|---|---|"

@@ -658,6 +658,7 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
                 pt.batchBuffer().clear();
                 try {
                     for (int i = 0; i < WRITEABLES_PER_BATCH; i++) {
+                        batching = true; // again after a write too big for the buffer went out
                         wantWriteable = false;
                         if (writeableAskedAt != 0) {
                             writeableAnswered(System.nanoTime() - writeableAskedAt);
