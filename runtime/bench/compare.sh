@@ -252,11 +252,11 @@ echo "compare.sh: $rounds rounds of ${secs} s, load average $load_start"
 # ---- throughput and latency: both servers up, A B A B --------------------------------------------
 # ext_check <server>: the extensions it agrees to the offer lws's C test client makes
 ext_check() {
-  local p ans
+  local p ans line
   p=$(port_of "$1")
   ans=$(exec 3<>"/dev/tcp/127.0.0.1/$p"
     printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: lws-mirror-protocol\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n' >&3
-    timeout 2 head -c 400 <&3 || true)
+    while IFS= read -r -t 2 line <&3; do line=${line%$'\r'}; [ -z "$line" ] && break; echo "$line"; done)
   grep -qi '^HTTP/1.1 101' <<<"$ans" || { echo "$1 did not upgrade a mirror connection: $ans" >&2; exit 1; }
   if grep -qi '^Sec-WebSocket-Extensions' <<<"$ans"; then
     echo "$1 agrees $(grep -i '^Sec-WebSocket-Extensions' <<<"$ans" | tr -d '\r'): the servers must agree the same extensions" >&2
