@@ -212,11 +212,13 @@ idle_once() {
   sleep 2
   if [ "$s" = lws4j ]; then read -r h0 l0 <<<"$(heap "${pid[$s]}")"; fi
   r0=$(rss_kb "${pid[$s]}")
-  rm -f "$work/trigger"
+  # the last server's idle.log goes first: its "ready" line would end the wait below at once if
+  # the client had not truncated the file yet, and the figures would be taken while connecting
+  rm -f "$work/trigger" "$work/idle.log"
   bench WsBench idle "$p" "$idle" lws-mirror-protocol "$work/trigger" 600 > "$work/idle.log" 2>&1 &
   cpid=$!
   for _ in $(seq 1 3000); do
-    grep -q '^ready' "$work/idle.log" && break
+    grep -qs '^ready' "$work/idle.log" && break
     kill -0 "$cpid" 2>/dev/null || { echo "the idle client died:" >&2; cat "$work/idle.log" >&2; exit 1; }
     sleep 0.1
   done

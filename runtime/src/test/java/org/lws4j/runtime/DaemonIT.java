@@ -225,6 +225,42 @@ class DaemonIT {
         failed = false;
     }
 
+    /**
+     * The server's young generation is capped at 16 MiB (so that eden pages touched by handshake
+     * garbage do not stay in its RSS; issue 23), as the JVM itself reports it, and a JAVA_OPTS
+     * that sizes it replaces the cap rather than being overridden by it.
+     */
+    @Test
+    void theServerHasASmallYoungGenerationUnlessJavaOptsSizeIt() throws Exception {
+        Result start = lws4j(Map.of(), "start");
+        assertEquals(0, start.status, start.out);
+        long pid = startedPid(start);
+        assertTrue(cmdline(pid).contains(" -XX:MaxNewSize=16m "), cmdline(pid));
+        assertEquals(16L << 20, maxNewSize(pid), "MaxNewSize of the running server");
+        assertEquals(0, lws4j(Map.of(), "stop").status);
+
+        Result own = lws4j(Map.of("JAVA_OPTS", "-Xmn32m"), "start");
+        assertEquals(0, own.status, own.out);
+        long pid2 = startedPid(own);
+        assertFalse(cmdline(pid2).contains("MaxNewSize"), cmdline(pid2));
+        assertEquals(32L << 20, maxNewSize(pid2), "MaxNewSize of a server started with JAVA_OPTS=-Xmn32m");
+        assertTrue(httpGet().startsWith("HTTP/1.1 "));
+        assertEquals(0, lws4j(Map.of(), "stop").status);
+        failed = false;
+    }
+
+    /** The JVM's MaxNewSize of process {@code pid}, from {@code jcmd PID VM.flags} of the JDK running the test. */
+    static long maxNewSize(long pid) throws Exception {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Path jcmd = java.resolveSibling("jcmd");
+        assertTrue(Files.isExecutable(jcmd), "no jcmd beside " + java + " (a JDK runs the tests)");
+        Command.Run r = Command.run(Duration.ofSeconds(30), "", jcmd.toString(), Long.toString(pid), "VM.flags");
+        assertEquals(0, r.status(), r.out());
+        Matcher m = Pattern.compile("-XX:MaxNewSize=(\\d+)").matcher(r.out());
+        assertTrue(m.find(), "no MaxNewSize in VM.flags:\n" + r.out());
+        return Long.parseLong(m.group(1));
+    }
+
     /** The command line of process {@code pid}, its arguments separated by spaces. */
     static String cmdline(long pid) throws IOException {
         return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');

@@ -7,13 +7,18 @@ import java.util.ArrayDeque;
 /**
  * What a connection wrote that the socket has not taken yet (lws's buflist_out). Holds copies,
  * so writers may reuse their buffers at once. Owned by the connection's service thread.
+ *
+ * <p>The deque exists only while something waits: most writes go straight to the socket, and
+ * an idle connection (thousands of them, on a busy server) should not carry an empty deque and
+ * its 16-slot array. It is made by the first write the socket could not take, and dropped once
+ * drained.
  */
 final class OutputQueue {
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private ArrayDeque<ByteBuffer> queue;
     private long bytes;
 
     boolean isEmpty() {
-        return queue.isEmpty();
+        return queue == null;
     }
 
     long bytes() {
@@ -27,6 +32,9 @@ final class OutputQueue {
             if (n > 0) {
                 ByteBuffer copy = ByteBuffer.allocate(n);
                 copy.put(b).flip();
+                if (queue == null) {
+                    queue = new ArrayDeque<>(4);
+                }
                 queue.addLast(copy);
                 bytes += n;
             }
@@ -36,7 +44,7 @@ final class OutputQueue {
     /** Writes as much as the channel takes; returns the byte count written. */
     long flush(Endpoint ch) throws IOException {
         long total = 0;
-        while (!queue.isEmpty()) {
+        while (queue != null) {
             int count = Math.min(queue.size(), 64);
             ByteBuffer[] batch = new ByteBuffer[count];
             int i = 0;
@@ -52,6 +60,9 @@ final class OutputQueue {
             while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
                 queue.pollFirst();
             }
+            if (queue.isEmpty()) {
+                queue = null;
+            }
             if (batch[count - 1].hasRemaining()) {
                 break; // the socket is full
             }
@@ -60,7 +71,7 @@ final class OutputQueue {
     }
 
     void clear() {
-        queue.clear();
+        queue = null;
         bytes = 0;
     }
 }

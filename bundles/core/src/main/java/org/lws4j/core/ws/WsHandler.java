@@ -39,7 +39,14 @@ public final class WsHandler extends RoleHandler {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final boolean client;
-    private final WsReceiver rx;
+    /**
+     * The frame reader, made when the first byte arrives: an idle connection (a mirror listener,
+     * a dashboard) never needs its header buffer, UTF-8 state and message bookkeeping, and on a
+     * server holding many of them those are a good part of what each costs.
+     */
+    private WsReceiver rx;
+    private final ContextConfig cfg;
+    private final int rxSize;
     private RequestHead head;
     private boolean established;
     private boolean closedDelivered;
@@ -62,15 +69,11 @@ public final class WsHandler extends RoleHandler {
         super(conn);
         this.agreed = List.copyOf(agreed);
         this.transform = agreed.isEmpty() ? null : agreed.get(0).session();
-        int bits = 0;
-        for (WsUpgrade.Agreed a : agreed) {
-            bits |= a.session().rsvBits();
-        }
         this.head = head;
         this.client = client;
+        this.cfg = cfg;
         int rx = conn.binding() == null ? 0 : conn.binding().rxBufferSize();
-        this.rx = new WsReceiver(this, conn, client, rx > 0 ? rx : DEFAULT_RX, cfg.wsMaxFrameSize(),
-                cfg.wsMaxMessageSize(), bits >> 4, transform);
+        this.rxSize = rx > 0 ? rx : DEFAULT_RX;
         this.pingNanos = TimeUnit.SECONDS.toNanos(cfg.wsPingPongSecs());
     }
 
@@ -127,7 +130,23 @@ public final class WsHandler extends RoleHandler {
             lastRx = System.nanoTime();
             pingOutstanding = false;
         }
-        rx.onData(in);
+        if (rx != null || in.hasRemaining()) {
+            receiver().onData(in); // the handshake's reader hands over what followed it, often nothing
+        }
+    }
+
+    /** The frame reader, made on first use (see {@link #rx}). */
+    private WsReceiver receiver() {
+        WsReceiver r = rx;
+        if (r == null) {
+            int bits = 0;
+            for (WsUpgrade.Agreed a : agreed) {
+                bits |= a.session().rsvBits();
+            }
+            r = new WsReceiver(this, conn, client, rxSize, cfg.wsMaxFrameSize(), cfg.wsMaxMessageSize(), bits >> 4, transform);
+            rx = r;
+        }
+        return r;
     }
 
     @Override
@@ -138,7 +157,9 @@ public final class WsHandler extends RoleHandler {
                 return;
             }
         }
-        rx.resumed();
+        if (rx != null) {
+            rx.resumed();
+        }
     }
 
     /** True while message data is still delivered: no Close sent, the connection not closing. */
@@ -472,7 +493,7 @@ public final class WsHandler extends RoleHandler {
             if (p.last()) {
                 conn.countMessageIn();
             }
-            rx.replay(p);
+            receiver().replay(p);
         }
         if (pending != null && pending.isEmpty()) {
             pending = null;
@@ -516,21 +537,21 @@ public final class WsHandler extends RoleHandler {
 
     @Override
     public boolean isFirstFragment() {
-        return rx.isFirstFragment();
+        return rx != null && rx.isFirstFragment();
     }
 
     @Override
     public boolean isFinalFragment() {
-        return rx.isFinalFragment();
+        return rx != null && rx.isFinalFragment();
     }
 
     @Override
     public boolean isBinary() {
-        return rx.isBinary();
+        return rx != null && rx.isBinary();
     }
 
     @Override
     public long remainingPacketPayload() {
-        return rx.remainingPacketPayload();
+        return rx == null ? 0 : rx.remainingPacketPayload();
     }
 }
