@@ -9,7 +9,9 @@
  * once a connection is accepted it sends "GET <path>" and waits for the first byte of the answer.
  * Prints "first-byte <ms> ms" (from just before the process was started) and the CPU time the
  * process had used by then ("cpu <ms> ms", utime+stime from /proc/PID/stat, CLK_TCK of
- * -Dwsbench.clktck, default 100: less sensitive to a busy machine), then stops the process
+ * -Dwsbench.clktck, default 100: less sensitive to a busy machine; with -Dfirstbyte.threads=true
+ * also a second line, "threads:" and each thread's CPU time in ms, threads of one name with a
+ * number, such as "GC Thread#0", added up), then stops the process
  * (SIGTERM, then SIGKILL after 30 s) and exits 0; exits 1 if the process ends or the time runs out
  * first. Talks to 127.0.0.1 only.
  */
@@ -53,6 +55,9 @@ public final class FirstByte {
                 if (firstByte(port, path) >= 0) {
                     double ms = (System.nanoTime() - t0) / 1e6;
                     System.out.printf(Locale.ROOT, "first-byte %.0f ms cpu %.0f ms%n", ms, cpuMillis(p.pid()));
+                    if (Boolean.getBoolean("firstbyte.threads")) {
+                        System.out.println(threadCpu(p.pid()));
+                    }
                     return;
                 }
                 if (!p.isAlive()) {
@@ -78,6 +83,33 @@ public final class FirstByte {
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / Long.getLong("wsbench.clktck", 100L);
+    }
+
+    /**
+     * "threads:" and the CPU time of each thread of process {@code pid} (utime + stime of
+     * /proc/PID/task/TID/stat, in ms), most first; threads whose names differ only in a trailing
+     * number are added up ("C2 CompilerThre#", "GC Thread##").
+     */
+    static String threadCpu(long pid) throws IOException {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        for (File t : tasks == null ? new File[0] : tasks) {
+            String stat;
+            try {
+                stat = java.nio.file.Files.readString(new File(t, "stat").toPath());
+            } catch (IOException gone) {
+                continue; // the thread ended meanwhile
+            }
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / Long.getLong("wsbench.clktck", 100L),
+                    Double::sum);
+        }
+        StringBuilder b = new StringBuilder("threads:");
+        byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .forEach(e -> b.append(" [").append(e.getKey()).append("]=").append(Math.round(e.getValue())));
+        return b.toString();
     }
 
     /** The first byte of the answer to GET path, or -1 if nothing accepts the connection. */

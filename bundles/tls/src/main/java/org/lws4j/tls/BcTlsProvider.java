@@ -42,16 +42,38 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = TlsProvider.class)
 public final class BcTlsProvider implements TlsProvider {
     private final Log log;
-    private final Provider bc = new BouncyCastleProvider();
-    /** BCJSSE on split crypto (see the class comment). */
-    private final Provider jsse = new BouncyCastleJsseProvider(false, new SplitCrypto(bc));
-    private final SecureRandom random = new SecureRandom();
-    private final CipherTable table = CipherTable.load();
-    private final PemFiles pem = new PemFiles(bc);
-    private final SelfSignedCertificate generator = new SelfSignedCertificate(bc);
     private final JsseLogBridge bridge;
-    private final Set<String> supported;
-    private final List<String> defaults;
+    /** The BouncyCastle side, made by the first {@link #engine()}; guarded by {@code this}. */
+    private Engine engine;
+
+    /**
+     * What BouncyCastle needs set up before a TLS server or client can be made: its providers,
+     * the cipher table, the PEM reader and the certificate generator. Making it costs about two
+     * seconds of CPU on a small machine (bcprov computes every named curve's parameters when its
+     * provider is built, and the JIT compiles that arithmetic), so it is made when the first TLS
+     * listener or client asks for it, not when the service starts: a server with no TLS vhost
+     * never pays for it, and one with TLS vhosts pays before it accepts anything (the core asks
+     * for the TLS listeners' server sides before the first connection is taken).
+     */
+    private static final class Engine {
+        final Provider bc = new BouncyCastleProvider();
+        /** BCJSSE on split crypto (see the class comment). */
+        final Provider jsse = new BouncyCastleJsseProvider(false, new SplitCrypto(bc));
+        final SecureRandom random = new SecureRandom();
+        final CipherTable table = CipherTable.load();
+        final PemFiles pem = new PemFiles(bc);
+        final SelfSignedCertificate generator = new SelfSignedCertificate(bc);
+        final Set<String> supported;
+        final List<String> defaults;
+
+        Engine() throws GeneralSecurityException {
+            SSLContext c = SSLContext.getInstance("TLS", jsse);
+            c.init(null, null, random);
+            SSLEngine e = c.createSSLEngine();
+            this.supported = Set.of(e.getSupportedCipherSuites());
+            this.defaults = List.of(e.getEnabledCipherSuites());
+        }
+    }
 
     /** For DS: logs through {@code context}'s log. */
     @Activate
@@ -63,18 +85,20 @@ public final class BcTlsProvider implements TlsProvider {
     BcTlsProvider(Log log) {
         this.log = Objects.requireNonNull(log);
         this.bridge = new JsseLogBridge(log);
-        try {
-            SSLContext c = SSLContext.getInstance("TLS", jsse);
-            c.init(null, null, random);
-            SSLEngine e = c.createSSLEngine();
-            this.supported = Set.of(e.getSupportedCipherSuites());
-            this.defaults = List.of(e.getEnabledCipherSuites());
-        } catch (GeneralSecurityException e) {
-            bridge.close();
-            throw new IllegalStateException("BouncyCastle's JSSE provider does not start: " + e, e);
+    }
+
+    /** The BouncyCastle side, made on first use (see {@link Engine}). */
+    private synchronized Engine engine() throws TlsConfigException {
+        if (engine == null) {
+            try {
+                engine = new Engine();
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new TlsConfigException(null, null, "BouncyCastle's JSSE provider does not start: " + e, e);
+            }
+            log.info("tls: BouncyCastle %s, JSSE %s: %d cipher suites", engine.bc.getVersionStr(),
+                    engine.jsse.getVersionStr(), engine.supported.size());
         }
-        log.info("tls: BouncyCastle %s, JSSE %s: %d cipher suites", bc.getVersionStr(), jsse.getVersionStr(),
-                supported.size());
+        return engine;
     }
 
     @Deactivate
@@ -87,10 +111,12 @@ public final class BcTlsProvider implements TlsProvider {
         if (vhosts.isEmpty()) {
             throw new TlsConfigException(null, null, "a TLS listener needs at least one vhost", null);
         }
+        Engine en = engine();
+        SelfSignedCertificate generator = en.generator;
         List<ServerSettings> settings = new ArrayList<>();
         synchronized (generator) { // one listener's vhosts may share files that one of them generates
             for (VhostTls v : vhosts) {
-                ServerSettings s = ServerSettings.read(v.name(), v.options(), env(v.name()));
+                ServerSettings s = ServerSettings.read(v.name(), v.options(), env(en, v.name()));
                 for (CipherList.Note n : s.suites().notes()) {
                     log.log(n.warning() ? org.lws4j.api.LogLevel.WARN : org.lws4j.api.LogLevel.NOTICE, "vhost %s: %s",
                             v.name(), n.text());
@@ -108,7 +134,7 @@ public final class BcTlsProvider implements TlsProvider {
             }
         }
         try {
-            TlsServer server = new TlsServer(settings, jsse, random);
+            TlsServer server = new TlsServer(settings, en.jsse, en.random);
             for (ServerSettings s : settings) {
                 X509Certificate c = s.chain().get(0);
                 log.info("vhost %s: certificate %s (%s), valid until %s%s", s.name(), c.getSubjectX500Principal().getName(),
@@ -125,38 +151,39 @@ public final class BcTlsProvider implements TlsProvider {
 
     @Override
     public Client client(Map<String, String> options) throws TlsConfigException {
-        TlsClient c = new TlsClient(options, jsse, pem, table, supported, defaults, random);
+        Engine en = engine();
+        TlsClient c = new TlsClient(options, en.jsse, en.pem, en.table, en.supported, en.defaults, en.random);
         for (CipherList.Note n : c.notes()) {
             log.log(n.warning() ? org.lws4j.api.LogLevel.WARN : org.lws4j.api.LogLevel.NOTICE, "tls client: %s", n.text());
         }
         return c;
     }
 
-    private ServerSettings.Env env(String vhost) {
+    private ServerSettings.Env env(Engine en, String vhost) {
         return new ServerSettings.Env() {
             @Override
             public PemFiles pem() {
-                return pem;
+                return en.pem;
             }
 
             @Override
             public SelfSignedCertificate generator() {
-                return generator;
+                return en.generator;
             }
 
             @Override
             public CipherTable table() {
-                return table;
+                return en.table;
             }
 
             @Override
             public Set<String> supportedSuites() {
-                return supported;
+                return en.supported;
             }
 
             @Override
             public List<String> defaultSuites() {
-                return defaults;
+                return en.defaults;
             }
 
             @Override

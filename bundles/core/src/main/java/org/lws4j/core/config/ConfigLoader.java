@@ -16,10 +16,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Reads lwsws-style JSON config: per source an object with an optional {@code "global"} section
@@ -83,10 +80,6 @@ public final class ConfigLoader {
     /** Checked numbers that have no field of their own: kept with the named options. */
     private static final List<String> NUMBER_OPTIONS = List.of(ContextConfig.MAX_OUTPUT_BUFFER, ContextConfig.OUTPUT_BUDGET,
             ContextConfig.HEADER_BUFFER_IDLE_MS, ContextConfig.HANDOFF_GRACE_MS);
-
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /**
      * Loads every {@code *.json} file directly in {@code confDir}, then every one in
@@ -166,11 +159,14 @@ public final class ConfigLoader {
         String json = src.json().startsWith("\uFEFF") ? src.json().substring(1) : src.json();
         JsonNode root;
         try {
-            root = mapper.readTree(json);
+            root = JsonTree.read(json);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
             r.problem("", where + jacksonMessage(e) + "; file skipped");
+            return Optional.empty();
+        } catch (IOException e) {
+            r.problem("", e.getMessage() + "; file skipped"); // not from a String: the parser reads no file
             return Optional.empty();
         }
         if (root == null || !root.isObject()) {
