@@ -86,7 +86,8 @@ trap 'exit 130' INT TERM
 mkdir -p "$work/classes" "$work/res"
 javac -d "$work/classes" "$here/WsBench.java" "$here/BenchWs.java" "$here/EchoBench.java" "$here/FirstByte.java"
 bench() { ${cli_pin[@]+"${cli_pin[@]}"} java -Dwsbench.clktck="$tck" -cp "$work/classes" "$@"; }
-wrk() { ${cli_pin[@]+"${cli_pin[@]}"} command wrk "$@"; }
+wrk_bin=$(command -v wrk)
+wrk() { ${cli_pin[@]+"${cli_pin[@]}"} "$wrk_bin" "$@"; }
 
 # lws4j's home: the runtime without the demo bundle, one vhost like lws's test server's
 home="$work/lws4j"
