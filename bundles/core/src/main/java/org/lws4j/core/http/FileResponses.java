@@ -113,17 +113,14 @@ final class FileResponses {
         long size = fh.length();
         boolean timeValid = fh.flags().contains(FileFlag.MOD_TIME_VALID);
         long mtimeMillis = timeValid ? fh.modified() : 0;
-        String etag = fh.etag() != null ? fh.etag()
-                : "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
+        String etag = etag(fh, size, mtimeMillis);
         String lastModified = timeValid ? HttpDates.format(mtimeMillis / 1000) : null;
         String cacheControl = cacheControl(mount);
         boolean gzip = fh.flags().contains(FileFlag.GZIP);
 
         if (notModified(ex.head, etag, timeValid ? mtimeMillis / 1000 : -1)) {
             closeQuietly(fh);
-            HttpResponse nm = HttpResponse.of(304).header("ETag", etag);
-            decorate(nm, lastModified, cacheControl, layered);
-            h.respondNow(nm, ByteBuffer.allocate(0));
+            respondNotModified(h, etag, lastModified, cacheControl, layered);
             return;
         }
         HttpResponse ok = HttpResponse.of(200)
@@ -167,10 +164,9 @@ final class FileResponses {
             }
             long mtimeMillis = fh.modified();
             ByteBuffer body = new FileSender(fh, size).readAll();
-            String etag = fh.etag() != null ? fh.etag()
-                    : "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
             return origin.smallFiles().put(key, f.asked(), f.file().toString(), f.attrs(), body,
-                    MimeTypes.forName(name, mount.extraMimeTypes()), etag, HttpDates.format(mtimeMillis / 1000),
+                    MimeTypes.forName(name, mount.extraMimeTypes()), etag(fh, size, mtimeMillis),
+                    HttpDates.format(mtimeMillis / 1000),
                     mtimeMillis / 1000);
         } catch (IOException e) {
             return null; // the long way says what went wrong
@@ -182,9 +178,7 @@ final class FileResponses {
                                   SmallFiles.Entry e) {
         String cacheControl = cacheControl(mount);
         if (notModified(ex.head, e.etag(), e.modifiedSecs())) {
-            HttpResponse nm = HttpResponse.of(304).header("ETag", e.etag());
-            decorate(nm, e.lastModified(), cacheControl, false);
-            h.respondNow(nm, ByteBuffer.allocate(0));
+            respondNotModified(h, e.etag(), e.lastModified(), cacheControl, false);
             return;
         }
         HttpResponse ok = HttpResponse.of(200).contentType(e.type()).header("ETag", e.etag());
@@ -195,6 +189,19 @@ final class FileResponses {
             conn.send(h.head(ok, e.size()), e.body());
         }
         h.responseDone();
+    }
+
+    /** The file's own ETag if its file ops give one, else one made of its size and modification time. */
+    private static String etag(FileHandle fh, long size, long mtimeMillis) {
+        return fh.etag() != null ? fh.etag() : "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
+    }
+
+    /** 304 with the validators and caching headers the 200 would carry, no body. */
+    private static void respondNotModified(HttpServerHandler h, String etag, String lastModified, String cacheControl,
+                                           boolean layered) {
+        HttpResponse nm = HttpResponse.of(304).header("ETag", etag);
+        decorate(nm, lastModified, cacheControl, layered);
+        h.respondNow(nm, ByteBuffer.allocate(0));
     }
 
     private static void decorate(HttpResponse r, String lastModified, String cacheControl, boolean layered) {

@@ -63,6 +63,9 @@ public final class PlainEndpoint implements Endpoint {
         if (total == 0) {
             return 0;
         }
+        if (srcs.length == 1 && ch instanceof SocketChannel) {
+            return ((SocketChannel) ch).write(srcs[0]); // one write(2) already; a direct one (a batch) is not copied
+        }
         if (total > GATHER_LIMIT || !(ch instanceof SocketChannel)) {
             return ((GatheringByteChannel) ch).write(srcs);
         }

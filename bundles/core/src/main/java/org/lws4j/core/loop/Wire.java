@@ -690,16 +690,11 @@ public abstract class Wire<H extends WireHandler> implements Selectable {
         corked = 0;
         ByteBuffer batch = pt.batchBuffer();
         batch.flip();
+        // a batch only runs while OPEN, and every close uncorks before it changes the state, so
+        // the protocol's last frames go out ahead of a close; after a failed write they are lost
+        // with the rest
         if (state == State.OPEN && !broken) {
             sendNow(batch);
-        } else if (!broken && ch != null && state != State.CLOSED) {
-            // closing after the protocol wrote: its last frames still go first
-            try {
-                long n = ep.write(new ByteBuffer[] {batch});
-                bytesOut += n;
-            } catch (IOException ignored) {
-                // closing anyway
-            }
         }
         batch.clear();
     }
